@@ -1,0 +1,67 @@
+/**
+ * What the planner asks the executors to do. Actions are data: they can be printed, diffed,
+ * served by the API as a dry run and asserted in tests. Every one carries a human reason.
+ */
+
+export type Action =
+  | {
+      readonly kind: 'spawn';
+      readonly id: string;
+      readonly process: string;
+      readonly index: number;
+      readonly specHash: string;
+      readonly reason: string;
+    }
+  | {
+      /** Send the process's stop signal to the instance's process group. */
+      readonly kind: 'stop';
+      readonly id: string;
+      readonly process: string;
+      readonly pid: number;
+      readonly signal: NodeJS.Signals;
+      readonly timeoutMs: number;
+      readonly reason: string;
+    }
+  | {
+      /** SIGKILL the instance's process group. */
+      readonly kind: 'kill';
+      readonly id: string;
+      readonly process: string;
+      readonly pid: number;
+      readonly reason: string;
+    }
+  | {
+      /** Drop the record of an exited instance that is no longer desired. */
+      readonly kind: 'forget';
+      readonly id: string;
+      readonly process: string;
+      readonly reason: string;
+    }
+  | {
+      /** Everything has stopped after a shutdown request: the manager may exit. */
+      readonly kind: 'exit';
+      readonly code: number;
+      readonly reason: string;
+    };
+
+export type ActionKind = Action['kind'];
+
+/** Something the planner would do but may not yet, and why. */
+export interface Blocked {
+  readonly id: string;
+  readonly process: string;
+  readonly reason: string;
+  /** When waiting on time (backoff), the moment it ends. */
+  readonly until?: number;
+}
+
+export interface Plan {
+  readonly actions: readonly Action[];
+  readonly blocked: readonly Blocked[];
+  /** Look again after this many ms even if nothing happens; undefined: only on events. */
+  readonly requeueAfterMs?: number;
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
