@@ -27,7 +27,12 @@ export type ObservedEvent =
       readonly killAt: number;
       readonly at: number;
     }
-  | { readonly type: 'kill-issued'; readonly id: string; readonly at: number }
+  | {
+      readonly type: 'kill-issued';
+      readonly id: string;
+      readonly reason: string;
+      readonly at: number;
+    }
   | {
       readonly type: 'exited';
       readonly id: string;
