@@ -22,7 +22,8 @@ export function diffProcesses(
       changes.push({ name, change: 'added' });
       continue;
     }
-    if (prev.enabled !== next.enabled) changes.push({ name, change: next.enabled ? 'enabled' : 'disabled' });
+    if (prev.enabled !== next.enabled)
+      changes.push({ name, change: next.enabled ? 'enabled' : 'disabled' });
     if (prev.specHash !== next.specHash) changes.push({ name, change: 'replaced' });
     if (prev.replicas !== next.replicas) {
       changes.push({ name, change: 'scaled', detail: `${prev.replicas} -> ${next.replicas}` });

@@ -4,6 +4,7 @@ interface ProcStat {
   readonly pid: number;
   readonly ppid: number;
   readonly pgid: number;
+  readonly state: string;
 }
 
 /** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and ')'. */
@@ -11,7 +12,7 @@ function readStat(pid: number): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]) };
+    return { pid, state: fields[0] ?? '', ppid: Number(fields[1]), pgid: Number(fields[2]) };
   } catch {
     return undefined;
   }
@@ -29,7 +30,8 @@ export function killSurvivors(groups: ReadonlySet<number>): number {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     const stat = readStat(pid);
-    if (stat === undefined) continue;
+    // A zombie is already dead: its parent (libuv or the reaper) collects it.
+    if (stat === undefined || stat.state === 'Z') continue;
     if (stat.ppid !== process.pid && !groups.has(stat.pgid)) continue;
     try {
       process.kill(pid, 'SIGKILL');

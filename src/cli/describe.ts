@@ -1,0 +1,41 @@
+import type { ObservedEvent } from '../observed/events.ts';
+import { type Action, assertNever } from '../reconciler/actions.ts';
+
+/** One log line for an action: what is done to what, and why. */
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'spawn':
+      return `start ${action.id}: ${action.reason}`;
+    case 'stop':
+      return `stop ${action.id} (pid ${action.pid}) with ${action.signal}, kill after ${action.timeoutMs} ms: ${action.reason}`;
+    case 'kill':
+      return `kill ${action.id} (pid ${action.pid}): ${action.reason}`;
+    case 'forget':
+      return `forget ${action.id}: ${action.reason}`;
+    case 'exit':
+      return `${action.reason}`;
+    default:
+      return assertNever(action);
+  }
+}
+
+/** A log line for the events worth a line (exits, failures); undefined for the rest. */
+export function describeEvent(
+  event: ObservedEvent,
+): { level: 'debug' | 'info' | 'warn' | 'error'; message: string } | undefined {
+  switch (event.type) {
+    case 'spawned':
+      return { level: 'debug', message: `${event.id} running (pid ${event.pid})` };
+    case 'spawn-failed':
+      return { level: 'error', message: `${event.id} failed to start: ${event.error}` };
+    case 'exited': {
+      const how = event.signal ? `killed by ${event.signal}` : `exited with code ${event.code}`;
+      return {
+        level: event.code === 0 ? 'info' : 'warn',
+        message: `${event.id} (pid ${event.pid}) ${how}`,
+      };
+    }
+    default:
+      return undefined;
+  }
+}

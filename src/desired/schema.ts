@@ -1,0 +1,152 @@
+/**
+ * The configuration file as written (after `${...}` interpolation), before defaults. Unknown
+ * keys are errors everywhere, so a typo never silently falls back to a default.
+ *
+ * Besides standard JSON Schema keywords, nodes carry annotations read by schema-problems.ts:
+ * - `description`: what was expected, completing "expected ..." in a message;
+ * - `code`: the error code (src/errors.ts) when it is more specific than CONFIG_SCHEMA; its
+ *   message template takes the found value;
+ * - `suggest`: values to offer in "did you mean ...?" when a string does not match.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { DURATION_PATTERN } from './duration.ts';
+import { SIGNAL_NAMES, SIGNAL_PATTERN } from './signal.ts';
+import type { DependencyCondition } from './types.ts';
+
+const strict = { additionalProperties: false } as const;
+
+/** Any mapping key. TypeBox's default key pattern `^(.*)$` would skip keys holding a newline. */
+const AnyKey = Type.String({ pattern: String.raw`^[\s\S]*$` });
+
+/**
+ * Conditions a dependency can wait for. Adding one: extend `DependencyCondition` in types.ts,
+ * list it here, and teach the planner what it means.
+ */
+export const DEPENDENCY_CONDITIONS = [
+  'process_started',
+] as const satisfies readonly DependencyCondition[];
+
+export const DurationSchema = Type.Union(
+  [Type.String({ pattern: DURATION_PATTERN }), Type.Number({ minimum: 0 })],
+  {
+    description: 'a duration such as "500ms", "10s", "5m", "1m30s" or a number of seconds',
+    code: 'CONFIG_DURATION',
+  },
+);
+
+export const BackoffSchema = Type.Object(
+  {
+    initial: Type.Optional(DurationSchema),
+    max: Type.Optional(DurationSchema),
+    reset_after: Type.Optional(DurationSchema),
+  },
+  strict,
+);
+
+export const GlobalSchema = Type.Object(
+  {
+    shutdown_timeout: Type.Optional(DurationSchema),
+    log_format: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('json')])),
+    log_level: Type.Optional(
+      Type.Union([
+        Type.Literal('trace'),
+        Type.Literal('debug'),
+        Type.Literal('info'),
+        Type.Literal('warn'),
+        Type.Literal('error'),
+        Type.Literal('fatal'),
+      ]),
+    ),
+    restart_backoff: Type.Optional(BackoffSchema),
+    max_log_line: Type.Optional(Type.Integer({ minimum: 256 })),
+  },
+  strict,
+);
+
+const CommandSchema = Type.Union(
+  [
+    // A string of blanks would run `/bin/sh -c ' '`, exit 0 and restart forever.
+    Type.String({ pattern: String.raw`\S`, code: 'CONFIG_COMMAND_EMPTY' }),
+    Type.Array(Type.String(), { minItems: 1, code: 'CONFIG_COMMAND_EMPTY' }),
+  ],
+  { description: 'a command string or a list of arguments' },
+);
+
+const IdentitySchema = (what: string) =>
+  Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })], {
+    description: `a ${what} name or numeric id`,
+  });
+
+const DependencySchema = Type.Union([
+  Type.Object(
+    { condition: Type.Optional(Type.Union(DEPENDENCY_CONDITIONS.map((c) => Type.Literal(c)))) },
+    strict,
+  ),
+  // `migrate:` with nothing after it: the default condition.
+  Type.Null(),
+]);
+
+const DependsOnSchema = Type.Union(
+  [
+    Type.Array(Type.String({ minLength: 1 }), { description: 'a list of process names' }),
+    Type.Record(AnyKey, DependencySchema),
+  ],
+  { description: 'a list of process names or a mapping of process name to { condition }' },
+);
+
+export const StopSchema = Type.Object(
+  {
+    signal: Type.Optional(
+      Type.String({
+        pattern: SIGNAL_PATTERN,
+        code: 'CONFIG_SIGNAL',
+        suggest: [...SIGNAL_NAMES, ...SIGNAL_NAMES.map((n) => n.slice(3))],
+      }),
+    ),
+    timeout: Type.Optional(DurationSchema),
+  },
+  strict,
+);
+
+export const ProcessSchema = Type.Object(
+  {
+    command: CommandSchema,
+    replicas: Type.Optional(Type.Integer({ minimum: 0 })),
+    enabled: Type.Optional(Type.Boolean()),
+    restart: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('on-failure'), Type.Literal('never')]),
+    ),
+    env: Type.Optional(
+      Type.Record(
+        AnyKey,
+        Type.Union([Type.String(), Type.Number(), Type.Boolean()], {
+          description: 'a string, number or boolean',
+        }),
+      ),
+    ),
+    working_dir: Type.Optional(Type.String({ minLength: 1 })),
+    user: Type.Optional(IdentitySchema('user')),
+    group: Type.Optional(IdentitySchema('group')),
+    depends_on: Type.Optional(DependsOnSchema),
+    stop: Type.Optional(StopSchema),
+    restart_backoff: Type.Optional(BackoffSchema),
+  },
+  strict,
+);
+
+export const ConfigFileSchema = Type.Object(
+  {
+    /** Optional; a missing version means 1. */
+    version: Type.Optional(Type.Literal(1, { code: 'CONFIG_VERSION' })),
+    global: Type.Optional(GlobalSchema),
+    processes: Type.Record(AnyKey, ProcessSchema, {
+      description: 'a mapping of process names to their definitions',
+    }),
+  },
+  { ...strict, description: 'a mapping with a `processes` key' },
+);
+
+export type ConfigFile = Static<typeof ConfigFileSchema>;
+export type ProcessEntry = Static<typeof ProcessSchema>;
+export type GlobalEntry = Static<typeof GlobalSchema>;
+export type BackoffEntry = Static<typeof BackoffSchema>;

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: phpeek-pm <command> [options]
+
+Commands:
+  run       [-c FILE]           start and supervise the processes of FILE (default command)
+  validate  [-c FILE] [--json]  check FILE; exit 0 when valid, 1 with every problem listed
+  version                       print the version
+
+Without -c, the file is $PHPEEK_PM_CONFIG, ./phpeek-pm.yaml or /etc/phpeek-pm/phpeek-pm.yaml.
+`;
+
+/**
+ * The composition root: the only place that reads argv and the environment. Each command's
+ * module is imported on demand so that `run` loads only what the first reconcile needs.
+ */
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command = 'run', ...rest] = positionals;
+  if (values.help || command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  switch (command) {
+    case 'run': {
+      const { locateConfig } = await import('./desired/locate.ts');
+      const located = locateConfig(values.config, env);
+      if ('error' in located) {
+        process.stderr.write(`phpeek-pm: ${located.error}\n`);
+        return 2;
+      }
+      const { run } = await import('./cli/run.ts');
+      await run({ file: located.file, env });
+      return undefined;
+    }
+    case 'validate': {
+      const { runValidate } = await import('./cli/validate.ts');
+      return runValidate({ config: values.config, json: values.json ?? false }, env, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case 'version':
+      process.stdout.write(
+        `phpeek-pm ${typeof PHPEEK_PM_VERSION === 'string' ? PHPEEK_PM_VERSION : 'dev'}\n`,
+      );
+      return 0;
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+class UsageError extends Error {}
+
+declare const PHPEEK_PM_VERSION: string;
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`phpeek-pm: ${(error as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
+    process.exitCode = usage ? 2 : 1;
+  },
+);
