@@ -2,6 +2,7 @@ import { systemClock } from '../clock.ts';
 import { formatDiagnostic } from '../desired/diagnostics.ts';
 import { describeChanges, diffProcesses } from '../desired/diff.ts';
 import { loadDesiredFile } from '../desired/load.ts';
+import { ConfigReloader, fileVersion } from '../desired/reloader.ts';
 import { DesiredStore } from '../desired/store.ts';
 import { createProcessExecutor } from '../executors/process-executor.ts';
 import { startReaper } from '../executors/reaper.ts';
@@ -17,22 +18,35 @@ export interface RunOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** Variables of ours that must not reach children (secrets). */
+const PRIVATE_ENV = new Set(['PHPEEK_PM_API_TOKEN']);
+
 /**
  * `phpeek-pm run`: loads the file, starts the reconcile loop and keeps the processes as the
- * file says until a shutdown signal. Resolves never; exits the process when done.
+ * file says until a shutdown signal, then exits the process.
  */
 export async function run(options: RunOptions): Promise<void> {
-  let pendingSignal: NodeJS.Signals | undefined;
-  let onSignal = (signal: NodeJS.Signals) => {
-    pendingSignal = signal;
+  // Before anything slow: a signal during start-up must not be lost (PID 1 ignores signals it
+  // has no handler for). Until the loop exists, signals are only remembered.
+  const early: { signal?: NodeJS.Signals; reload?: boolean; log: string[] } = { log: [] };
+  const handlers = {
+    shutdown: (signal: NodeJS.Signals) => {
+      early.signal = signal;
+    },
+    reload: () => {
+      early.reload = true;
+    },
+    log: (msg: string): void => {
+      early.log.push(msg);
+    },
   };
-  let onReload = (_why?: string) => {};
-  let logInfo = (_msg: string) => {};
-  // Before anything slow: a SIGTERM during start-up must not be lost (PID 1 ignores it otherwise).
-  installSignalHandlers({ shutdown: (s) => onSignal(s), reload: () => onReload() }, (msg) =>
-    logInfo(msg),
+  installSignalHandlers(
+    { shutdown: (s) => handlers.shutdown(s), reload: () => handlers.reload() },
+    (msg) => handlers.log(msg),
   );
 
+  // Taken before reading, so that an edit made while we start is noticed once the watcher runs.
+  const initialVersion = fileVersion(options.file);
   const loaded = await loadDesiredFile(options.file, options.env);
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) process.stderr.write(`phpeek-pm: ${formatDiagnostic(d)}\n`);
@@ -45,11 +59,13 @@ export async function run(options: RunOptions): Promise<void> {
     maxLineBytes: loaded.global.maxLogLineBytes,
   });
   const logger = createLogger({ level: loaded.global.logLevel, output });
-  logInfo = (msg) => logger.info(msg);
   const reaper = startReaper({ log: (level, msg, fields) => logger[level](fields ?? {}, msg) });
   const store = new DesiredStore(loaded);
   const groups = new Set<number>();
-  const { PHPEEK_PM_API_TOKEN: _secret, ...childEnv } = options.env;
+  const childEnv = Object.fromEntries(
+    Object.entries(options.env).filter(([k]) => !PRIVATE_ENV.has(k)),
+  );
+
   const loop = new ReconcileLoop({
     desired: () => store.get(),
     executor: createProcessExecutor({
@@ -80,10 +96,32 @@ export async function run(options: RunOptions): Promise<void> {
   });
   store.subscribe(() => loop.trigger());
 
-  onSignal = (signal) => {
-    const shuttingDown = store.get().shutdown !== undefined;
+  const reloader = new ConfigReloader({
+    file: options.file,
+    env: options.env,
+    initialVersion,
+    apply: (next, why) => {
+      logger.info(
+        `${options.file}: ${why}: ${describeChanges(diffProcesses(store.get().processes, next.processes))}`,
+      );
+      output.setFormat(next.global.logFormat);
+      logger.level = next.global.logLevel;
+      store.applyFile(next);
+    },
+    reject: (result, why) => {
+      for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
+      logger.error(
+        `${options.file}: ${why}: invalid configuration rejected; keeping the last good one`,
+      );
+    },
+  });
+
+  handlers.log = (msg) => logger.info(msg);
+  handlers.reload = () => reloader.request('SIGHUP', true);
+  handlers.shutdown = (signal) => {
+    const again = store.get().shutdown !== undefined;
     logger.info(
-      shuttingDown
+      again
         ? `${signal} received again: killing everything now`
         : `${signal} received: shutting down`,
     );
@@ -95,47 +133,22 @@ export async function run(options: RunOptions): Promise<void> {
     });
   };
 
-  let reloading: Promise<void> | undefined;
-  let reloadAgain = false;
-  const reload = async (why: string) => {
-    const result = await loadDesiredFile(options.file, options.env);
-    if (!result.ok) {
-      for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
-      logger.error(
-        `${options.file}: ${why}: invalid configuration rejected; keeping the last good one`,
-      );
-      return;
-    }
-    const changes = diffProcesses(store.get().processes, result.processes);
-    logger.info(`${options.file}: ${why}: ${describeChanges(changes)}`);
-    output.setFormat(result.global.logFormat);
-    logger.level = result.global.logLevel;
-    store.applyFile(result);
-  };
-  // One reload at a time; edits that arrive meanwhile fold into one more.
-  onReload = (why = 'SIGHUP') => {
-    if (reloading) {
-      reloadAgain = true;
-      return;
-    }
-    reloading = reload(why).finally(() => {
-      reloading = undefined;
-      if (reloadAgain) {
-        reloadAgain = false;
-        onReload('changed');
-      }
-    });
-  };
-
+  const where = reaper.mode === 'pid1' ? 'as PID 1' : `pid ${process.pid}`;
   logger.info(
-    `phpeek-pm ${reaper.mode === 'pid1' ? 'as PID 1' : `pid ${process.pid}`}: ${options.file}, ${Object.keys(loaded.processes).length} processes`,
+    `phpeek-pm ${where}: ${options.file}, ${Object.keys(loaded.processes).length} processes`,
   );
+  for (const msg of early.log) logger.info(msg);
   loop.reconcile();
-  if (pendingSignal) onSignal(pendingSignal);
+  if (early.signal) handlers.shutdown(early.signal);
+  if (early.reload) handlers.reload();
 
   // Not needed for the first spawns: load the watcher after them.
   setImmediate(async () => {
     const { watchConfigFile } = await import('../desired/watch.ts');
-    watchConfigFile(options.file, () => onReload('file changed'));
+    watchConfigFile(
+      options.file,
+      () => reloader.request('file changed'),
+      () => reloader.request('changed during start-up'),
+    );
   });
 }

@@ -27,7 +27,11 @@ export function createProcessExecutor(options: ProcessExecutorOptions): Executor
   };
 }
 
-function spawnChild(request: SpawnRequest, callbacks: InstanceCallbacks, options: ProcessExecutorOptions): void {
+function spawnChild(
+  request: SpawnRequest,
+  callbacks: InstanceCallbacks,
+  options: ProcessExecutorOptions,
+): void {
   const { spec, id, index } = request;
   let child: ChildProcess;
   try {
@@ -54,14 +58,18 @@ function spawnChild(request: SpawnRequest, callbacks: InstanceCallbacks, options
   const pid = child.pid;
   if (pid === undefined) {
     // libuv reports exec and chdir failures as an 'error' event with no pid.
-    child.once('error', (error) => callbacks.spawnFailed(describeSpawnError(error, spec.workingDir)));
+    child.once('error', (error) =>
+      callbacks.spawnFailed(describeSpawnError(error, spec.workingDir)),
+    );
     return;
   }
   // Errors after a successful spawn (a failed kill, a closed pipe) must not crash the manager.
   child.on('error', () => {});
   options.onGroup?.(pid);
-  if (child.stdout) options.output.attach(child.stdout, { process: spec.name, instance: id, stream: 'stdout' });
-  if (child.stderr) options.output.attach(child.stderr, { process: spec.name, instance: id, stream: 'stderr' });
+  if (child.stdout)
+    options.output.attach(child.stdout, { process: spec.name, instance: id, stream: 'stdout' });
+  if (child.stderr)
+    options.output.attach(child.stderr, { process: spec.name, instance: id, stream: 'stderr' });
   child.once('exit', (code, signal) => callbacks.exited(pid, code, signal));
   callbacks.spawned(pid);
 }

@@ -36,21 +36,30 @@ function readEntries(file: string): Entry[] {
  * unknown name. The files are read on every call: spawning with a user is rare, and a
  * container may add users at run time.
  */
-export function resolveCredentials(user: string | undefined, group: string | undefined, etc = '/etc'): Credentials {
+export function resolveCredentials(
+  user: string | undefined,
+  group: string | undefined,
+  etc = '/etc',
+): Credentials {
   if (user === undefined && group === undefined) return {};
   let uid: number | undefined;
   let gid: number | undefined;
   if (user !== undefined) {
     const numeric = /^\d+$/.test(user) ? Number(user) : undefined;
-    const entry = readEntries(`${etc}/passwd`).find((e) => (numeric === undefined ? e.name === user : e.id === numeric));
-    if (entry === undefined && numeric === undefined) throw new Error(`unknown user ${JSON.stringify(user)} (not in ${etc}/passwd)`);
+    const entry = readEntries(`${etc}/passwd`).find((e) =>
+      numeric === undefined ? e.name === user : e.id === numeric,
+    );
+    if (entry === undefined && numeric === undefined)
+      throw new Error(`unknown user ${JSON.stringify(user)} (not in ${etc}/passwd)`);
     uid = entry?.id ?? numeric;
     gid = entry?.gid;
   }
   if (group !== undefined) {
     const numeric = /^\d+$/.test(group) ? Number(group) : undefined;
-    const entry = numeric === undefined ? readEntries(`${etc}/group`).find((e) => e.name === group) : undefined;
-    if (entry === undefined && numeric === undefined) throw new Error(`unknown group ${JSON.stringify(group)} (not in ${etc}/group)`);
+    const entry =
+      numeric === undefined ? readEntries(`${etc}/group`).find((e) => e.name === group) : undefined;
+    if (entry === undefined && numeric === undefined)
+      throw new Error(`unknown group ${JSON.stringify(group)} (not in ${etc}/group)`);
     gid = entry?.id ?? numeric;
   }
   return { ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }) };
