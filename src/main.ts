@@ -1,4 +1,8 @@
 import { parseArgs } from 'node:util';
+// `run` is what must start fast: it is bundled into the entry file itself (one module to load
+// before the first spawn); other commands and late parts (the watcher) are chunks on demand.
+import { run } from './cli/run.ts';
+import { locateConfig } from './desired/locate.ts';
 
 const USAGE = `Usage: phpeek-pm <command> [options]
 
@@ -11,8 +15,7 @@ Without -c, the file is $PHPEEK_PM_CONFIG, ./phpeek-pm.yaml or /etc/phpeek-pm/ph
 `;
 
 /**
- * The composition root: the only place that reads argv and the environment. Each command's
- * module is imported on demand so that `run` loads only what the first reconcile needs.
+ * The composition root: the only place that reads argv and the environment.
  */
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   const { values, positionals } = parseArgs({
@@ -33,13 +36,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
   switch (command) {
     case 'run': {
-      const { locateConfig } = await import('./desired/locate.ts');
       const located = locateConfig(values.config, env);
       if ('error' in located) {
         process.stderr.write(`phpeek-pm: ${located.error}\n`);
         return 2;
       }
-      const { run } = await import('./cli/run.ts');
       await run({ file: located.file, env });
       return undefined;
     }

@@ -1,4 +1,5 @@
 import type { ObservedEvent } from '../observed/events.ts';
+import type { InstanceState } from '../observed/types.ts';
 import { type Action, assertNever } from '../reconciler/actions.ts';
 
 /** One log line for an action: what is done to what, and why. */
@@ -22,6 +23,7 @@ export function describeAction(action: Action): string {
 /** A log line for the events worth a line (exits, failures); undefined for the rest. */
 export function describeEvent(
   event: ObservedEvent,
+  instance: InstanceState | undefined,
 ): { level: 'debug' | 'info' | 'warn' | 'error'; message: string } | undefined {
   switch (event.type) {
     case 'spawned':
@@ -30,9 +32,11 @@ export function describeEvent(
       return { level: 'error', message: `${event.id} failed to start: ${event.error}` };
     case 'exited': {
       const how = event.signal ? `killed by ${event.signal}` : `exited with code ${event.code}`;
+      // An exit we asked for (scale down, replace, shutdown) is not a problem.
+      const requested = instance?.lastExit?.requested === true;
       return {
-        level: event.code === 0 ? 'info' : 'warn',
-        message: `${event.id} (pid ${event.pid}) ${how}`,
+        level: requested || event.code === 0 ? 'info' : 'warn',
+        message: `${event.id} (pid ${event.pid}) ${requested ? 'stopped: ' : ''}${how}`,
       };
     }
     default:

@@ -77,15 +77,15 @@ export async function run(options: RunOptions): Promise<void> {
     random: Math.random,
     log: {
       action: (action) => logger.info(describeAction(action)),
-      event: (event) => {
-        const line = describeEvent(event);
+      event: (event, instance) => {
+        const line = describeEvent(event, instance);
         if (line) logger[line.level](line.message);
       },
     },
     onExit: (code) => {
       const killed = killSurvivors(groups);
       if (killed > 0) logger.warn(`killed ${killed} leftover process${killed === 1 ? '' : 'es'}`);
-      logger.info(`exiting with code ${code}`);
+      logger.info(`exiting with code ${code}; reaped ${reaper.reapedCount()} orphans`);
       reaper.stop();
       process.exitCode = code;
       // Whatever the children said last must reach the log reader before we go.

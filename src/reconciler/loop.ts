@@ -2,14 +2,15 @@ import type { Clock, Random } from '../clock.ts';
 import type { DesiredState } from '../desired/types.ts';
 import type { Executor } from '../executors/types.ts';
 import type { ObservedEvent } from '../observed/events.ts';
-import { reduceObserved } from '../observed/reduce.ts';
-import { emptyObserved, type ObservedState } from '../observed/types.ts';
+import { reduceObserved, reduceObservedAll } from '../observed/reduce.ts';
+import { emptyObserved, type InstanceState, type ObservedState } from '../observed/types.ts';
 import { type Action, assertNever, type Plan } from './actions.ts';
 import { plan } from './plan.ts';
 
 export interface LoopLog {
   action(action: Action): void;
-  event(event: ObservedEvent): void;
+  /** `instance` is the instance's state after the event, if it still exists. */
+  event(event: ObservedEvent, instance: InstanceState | undefined): void;
 }
 
 export interface LoopOptions {
@@ -34,6 +35,8 @@ export class ReconcileLoop {
   private exited = false;
   private lastPlan: Plan = { actions: [], blocked: [] };
   private reconciles = 0;
+  /** Events raised while a reconcile executes its actions, folded in one update at its end. */
+  private batch: ObservedEvent[] | undefined;
 
   constructor(private readonly options: LoopOptions) {}
 
@@ -60,10 +63,24 @@ export class ReconcileLoop {
   }
 
   dispatch(event: ObservedEvent): void {
+    if (this.batch) {
+      this.batch.push(event);
+      return;
+    }
     const next = reduceObserved(this.observed, event);
     if (next === this.observed) return;
     this.observed = next;
-    this.options.log.event(event);
+    this.options.log.event(event, next.instances[event.id]);
+    this.trigger();
+  }
+
+  private flushBatch(): void {
+    const events = this.batch ?? [];
+    this.batch = undefined;
+    const next = reduceObservedAll(this.observed, events);
+    if (next === this.observed) return;
+    this.observed = next;
+    for (const event of events) this.options.log.event(event, next.instances[event.id]);
     this.trigger();
   }
 
@@ -76,7 +93,12 @@ export class ReconcileLoop {
     const now = this.options.clock.now();
     const result = plan(this.options.desired(), this.observed, now);
     this.lastPlan = result;
-    for (const action of result.actions) this.execute(action, now);
+    this.batch = [];
+    try {
+      for (const action of result.actions) this.execute(action, now);
+    } finally {
+      this.flushBatch();
+    }
     if (result.requeueAfterMs !== undefined && !this.exited) {
       this.timer = this.options.clock.setTimeout(() => this.trigger(), result.requeueAfterMs);
     }
