@@ -77,6 +77,7 @@ export async function run(options: RunOptions): Promise<void> {
     random: Math.random,
     log: {
       action: (action) => logger.info(describeAction(action)),
+      blocked: (entry) => logger.info(`${entry.id} ${entry.reason}`),
       event: (event, instance) => {
         const line = describeEvent(event, instance);
         if (line) logger[line.level](line.message);

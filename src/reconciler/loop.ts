@@ -4,11 +4,13 @@ import type { Executor } from '../executors/types.ts';
 import type { ObservedEvent } from '../observed/events.ts';
 import { reduceObserved, reduceObservedAll } from '../observed/reduce.ts';
 import { emptyObserved, type InstanceState, type ObservedState } from '../observed/types.ts';
-import { type Action, assertNever, type Plan } from './actions.ts';
+import { type Action, assertNever, type Blocked, type Plan } from './actions.ts';
 import { plan } from './plan.ts';
 
 export interface LoopLog {
   action(action: Action): void;
+  /** An instance became blocked, or blocked for another kind of reason. */
+  blocked(entry: Blocked): void;
   /** `instance` is the instance's state after the event, if it still exists. */
   event(event: ObservedEvent, instance: InstanceState | undefined): void;
 }
@@ -92,6 +94,7 @@ export class ReconcileLoop {
     this.timer = undefined;
     const now = this.options.clock.now();
     const result = plan(this.options.desired(), this.observed, now);
+    const previous = this.lastPlan;
     this.lastPlan = result;
     this.batch = [];
     try {
@@ -99,8 +102,21 @@ export class ReconcileLoop {
     } finally {
       this.flushBatch();
     }
+    this.reportNewlyBlocked(previous, result);
     if (result.requeueAfterMs !== undefined && !this.exited) {
       this.timer = this.options.clock.setTimeout(() => this.trigger(), result.requeueAfterMs);
+    }
+  }
+
+  /**
+   * Blocked entries are re-derived on every reconcile; say so only when an instance becomes
+   * blocked or its kind of reason changes (`backoff`, `waiting for db`), not at each countdown.
+   */
+  private reportNewlyBlocked(previous: Plan, next: Plan): void {
+    const kindOf = (reason: string) => reason.split(':')[0];
+    const before = new Map(previous.blocked.map((b) => [b.id, kindOf(b.reason)]));
+    for (const entry of next.blocked) {
+      if (before.get(entry.id) !== kindOf(entry.reason)) this.options.log.blocked(entry);
     }
   }
 

@@ -69,7 +69,7 @@ function setup(
     executor,
     clock,
     random: () => 0,
-    log: { action: () => {}, event: () => {} },
+    log: { action: () => {}, event: () => {}, blocked: () => {} },
     onExit: (code) => exits.push(code),
   });
   store.subscribe(() => loop.trigger());
