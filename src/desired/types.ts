@@ -4,7 +4,13 @@
  */
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
-export type DependencyCondition = 'process_started';
+export type DependencyCondition =
+  | 'process_started'
+  | 'process_healthy'
+  | 'process_completed_successfully';
+export type ProcessType = 'longrun' | 'oneshot';
+export type ProbeKind = 'startup' | 'readiness' | 'liveness';
+export type Concurrency = 'forbid' | 'allow' | 'replace';
 export type LogFormat = 'text' | 'json';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -24,8 +30,63 @@ export interface StopSpec {
   readonly timeoutMs: number;
 }
 
+/**
+ * What a probe checks. Strings may hold `${PHPEEK_PM_REPLICA}`, `${PHPEEK_PM_INSTANCE_ID}` and
+ * `${PHPEEK_PM_PROCESS_NAME}`, left as written at load time and filled in per instance by the
+ * probe runner (see `instanceProbeTarget`), so each replica can be probed on its own port.
+ */
+export type ProbeTarget =
+  | { readonly type: 'exec'; readonly command: readonly string[] }
+  | {
+      readonly type: 'http';
+      /** Full URL; built from host/port/path/scheme when the file gives those instead. */
+      readonly url: string;
+      readonly method: string;
+      readonly headers: Readonly<Record<string, string>>;
+      /** Accepted statuses; empty means any 2xx or 3xx. */
+      readonly expectedStatus: readonly number[];
+    }
+  | { readonly type: 'tcp'; readonly host: string; readonly port: string };
+
+export interface ProbeSpec {
+  readonly target: ProbeTarget;
+  readonly initialDelayMs: number;
+  readonly periodMs: number;
+  readonly timeoutMs: number;
+  readonly successThreshold: number;
+  readonly failureThreshold: number;
+}
+
+export interface HookSpec {
+  /** argv; a string in the file becomes `['/bin/sh', '-c', command]`. */
+  readonly command: readonly string[];
+  readonly timeoutMs: number;
+  /** Extra attempts after a failure. */
+  readonly retries: number;
+  readonly continueOnError: boolean;
+}
+
+export interface ScheduleSpec {
+  /** Cron expression, 5 fields or 6 with leading seconds. */
+  readonly cron: string;
+  /** IANA time zone, e.g. `Europe/Berlin`; undefined: the manager's local time. */
+  readonly timezone?: string;
+  readonly concurrency: Concurrency;
+  /** A run still going after this is stopped; undefined: no limit. */
+  readonly timeoutMs?: number;
+  /** How many finished runs to keep in the history. */
+  readonly historyLimit: number;
+}
+
+export interface RolloutSpec {
+  readonly maxUnavailable: number;
+  readonly maxSurge: number;
+}
+
 export interface ProcessSpec {
   readonly name: string;
+  /** `oneshot` runs to completion; a process with a `schedule` is always a oneshot. */
+  readonly type: ProcessType;
   /** argv; a string command in the file becomes `['/bin/sh', '-c', command]`. */
   readonly command: readonly string[];
   readonly replicas: number;
@@ -39,6 +100,19 @@ export interface ProcessSpec {
   readonly dependsOn: Readonly<Record<string, { readonly condition: DependencyCondition }>>;
   readonly stop: StopSpec;
   readonly backoff: Backoff;
+  /** At most this many restarts within `restartWindowMs`; undefined: unlimited. */
+  readonly maxRestarts?: number;
+  /** The window `maxRestarts` counts in; undefined: since the instance was first started. */
+  readonly restartWindowMs?: number;
+  /** When it fails for good, shut the manager down and exit with its exit code. */
+  readonly critical: boolean;
+  readonly probes: Readonly<Partial<Record<ProbeKind, ProbeSpec>>>;
+  readonly schedule?: ScheduleSpec;
+  readonly rollout: RolloutSpec;
+  /** Run after each instance has been spawned (does not delay it). */
+  readonly postStart: readonly HookSpec[];
+  /** Run before the stop signal of each instance; counts against the stop timeout. */
+  readonly preStop: readonly HookSpec[];
   /**
    * Hash of everything that shapes a running instance (command, env, user, ...), but not of
    * replicas, enabled or restart settings: an instance whose hash differs must be replaced.
@@ -46,7 +120,19 @@ export interface ProcessSpec {
   readonly specHash: string;
 }
 
+export interface GlobalHooks {
+  /** Before any process starts; a failure aborts start-up unless `continueOnError`. */
+  readonly preStart: readonly HookSpec[];
+  /** Once every enabled long-running process has all its replicas started. */
+  readonly postStart: readonly HookSpec[];
+  /** When shutdown begins, before any process is stopped. */
+  readonly preStop: readonly HookSpec[];
+  /** After every process has stopped, before the manager exits. */
+  readonly postStop: readonly HookSpec[];
+}
+
 export interface GlobalSpec {
+  readonly hooks: GlobalHooks;
   readonly shutdownTimeoutMs: number;
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;

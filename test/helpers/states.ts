@@ -2,6 +2,7 @@ import type { DesiredState, GlobalSpec, ProcessSpec } from '../../src/desired/ty
 import type { InstanceState, ObservedState } from '../../src/observed/types.ts';
 
 export const baseGlobal: GlobalSpec = {
+  hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
   shutdownTimeoutMs: 30_000,
   logFormat: 'text',
   logLevel: 'info',
@@ -12,6 +13,12 @@ export const baseGlobal: GlobalSpec = {
 export function proc(name: string, overrides: Partial<ProcessSpec> = {}): ProcessSpec {
   return {
     name,
+    type: 'longrun',
+    critical: false,
+    probes: {},
+    rollout: { maxUnavailable: 1, maxSurge: 0 },
+    postStart: [],
+    preStop: [],
     command: ['sleep', '1000'],
     replicas: 1,
     enabled: true,
