@@ -13,18 +13,28 @@ export function describeAction(action: Action): string {
       return `kill ${action.id} (pid ${action.pid}): ${action.reason}`;
     case 'forget':
       return `forget ${action.id}: ${action.reason}`;
+    case 'skip-run':
+      return `${action.process}: ${action.reason}`;
+    case 'shutdown':
+      return `${action.reason}: shutting down, exit code ${action.code}`;
     case 'exit':
-      return `${action.reason}`;
+      return action.reason;
     default:
       return assertNever(action);
   }
 }
 
-/** A log line for the events worth a line (exits, failures); undefined for the rest. */
+export interface EventLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/** A log line for the events worth one (exits, failures, probe flips); undefined otherwise. */
 export function describeEvent(
   event: ObservedEvent,
-  instance: InstanceState | undefined,
-): { level: 'debug' | 'info' | 'warn' | 'error'; message: string } | undefined {
+  before: InstanceState | undefined,
+  after: InstanceState | undefined,
+): EventLine | undefined {
   switch (event.type) {
     case 'spawned':
       return { level: 'debug', message: `${event.id} running (pid ${event.pid})` };
@@ -33,10 +43,20 @@ export function describeEvent(
     case 'exited': {
       const how = event.signal ? `killed by ${event.signal}` : `exited with code ${event.code}`;
       // An exit we asked for (scale down, replace, shutdown) is not a problem.
-      const requested = instance?.lastExit?.requested === true;
+      const requested = after?.lastExit?.requested === true;
       return {
         level: requested || event.code === 0 ? 'info' : 'warn',
         message: `${event.id} (pid ${event.pid}) ${requested ? 'stopped: ' : ''}${how}`,
+      };
+    }
+    case 'probe-result': {
+      const was = before?.probes[event.probe]?.state ?? 'unknown';
+      const now = after?.probes[event.probe]?.state ?? 'unknown';
+      if (was === now)
+        return { level: 'debug', message: `${event.id} ${event.probe} probe: ${event.message}` };
+      return {
+        level: now === 'failure' ? 'warn' : 'info',
+        message: `${event.id} ${event.probe} probe ${now === 'success' ? 'passed' : 'failed'}: ${event.message}`,
       };
     }
     default:

@@ -11,6 +11,7 @@ import { createLogger } from '../logs/logger.ts';
 import { createChildOutput } from '../logs/output.ts';
 import { ReconcileLoop } from '../reconciler/loop.ts';
 import { describeAction, describeEvent } from './describe.ts';
+import { GlobalHookRunner } from './global-hooks.ts';
 import { exitCodeForSignal, installSignalHandlers } from './signals.ts';
 
 export interface RunOptions {
@@ -66,11 +67,22 @@ export async function run(options: RunOptions): Promise<void> {
     Object.entries(options.env).filter(([k]) => !PRIVATE_ENV.has(k)),
   );
 
+  const hookLog = (level: 'info' | 'warn' | 'error', msg: string) => logger[level](msg);
+  const hooks = new GlobalHookRunner(() => store.get().global.hooks, {
+    env: childEnv,
+    output,
+    log: hookLog,
+    onGroup: (pgid) => groups.add(pgid),
+  });
+  const requestShutdown = (cause: string, exitCode: number, forcedExitCode: number, now: number) =>
+    store.requestShutdown({ cause, exitCode, forcedExitCode, now });
+
   const loop = new ReconcileLoop({
     desired: () => store.get(),
     executor: createProcessExecutor({
       baseEnv: childEnv,
       output,
+      log: hookLog,
       onGroup: (pgid) => groups.add(pgid),
     }),
     clock: systemClock,
@@ -78,12 +90,18 @@ export async function run(options: RunOptions): Promise<void> {
     log: {
       action: (action) => logger.info(describeAction(action)),
       blocked: (entry) => logger.info(`${entry.id} ${entry.reason}`),
-      event: (event, instance) => {
-        const line = describeEvent(event, instance);
+      event: (event, before, after) => {
+        const line = describeEvent(event, before, after);
         if (line) logger[line.level](line.message);
       },
     },
-    onExit: (code) => {
+    onCriticalFailure: (code, reason) => {
+      if (store.get().shutdown) return;
+      requestShutdown(reason, code, code, systemClock.now());
+    },
+    onReconciled: (desired, observed) => hooks.afterReconcile(desired, observed),
+    onExit: async (code) => {
+      await hooks.postStop(store.get().global.shutdownTimeoutMs);
       const killed = killSurvivors(groups);
       if (killed > 0) logger.warn(`killed ${killed} leftover process${killed === 1 ? '' : 'es'}`);
       logger.info(`exiting with code ${code}; reaped ${reaper.reapedCount()} orphans`);
@@ -119,19 +137,23 @@ export async function run(options: RunOptions): Promise<void> {
 
   handlers.log = (msg) => logger.info(msg);
   handlers.reload = () => reloader.request('SIGHUP', true);
-  handlers.shutdown = (signal) => {
-    const again = store.get().shutdown !== undefined;
-    logger.info(
-      again
-        ? `${signal} received again: killing everything now`
-        : `${signal} received: shutting down`,
-    );
-    store.requestShutdown({
-      cause: signal,
-      exitCode: 0,
-      forcedExitCode: exitCodeForSignal(signal),
-      now: systemClock.now(),
-    });
+  let shutdownBegun = false;
+  handlers.shutdown = async (signal) => {
+    const forced = exitCodeForSignal(signal);
+    if (shutdownBegun) {
+      logger.info(`${signal} received again: killing everything now`);
+      hooks.abortPreStop();
+      // The first request may still wait for pre_stop hooks: make sure there is one to force.
+      requestShutdown(signal, 0, forced, systemClock.now());
+      requestShutdown(signal, 0, forced, systemClock.now());
+      return;
+    }
+    shutdownBegun = true;
+    const at = systemClock.now();
+    logger.info(`${signal} received: shutting down`);
+    await hooks.preStop(store.get().global.shutdownTimeoutMs);
+    // The shutdown timeout counts from the signal, pre_stop hooks included.
+    requestShutdown(signal, 0, forced, at);
   };
 
   const where = reaper.mode === 'pid1' ? 'as PID 1' : `pid ${process.pid}`;
@@ -139,6 +161,12 @@ export async function run(options: RunOptions): Promise<void> {
     `phpeek-pm ${where}: ${options.file}, ${Object.keys(loaded.processes).length} processes`,
   );
   for (const msg of early.log) logger.info(msg);
+  const preStart = await hooks.preStart();
+  if (!preStart.ok) {
+    logger.error(`${preStart.error}: not starting`);
+    await output.flush();
+    process.exit(1);
+  }
   loop.reconcile();
   if (early.signal) handlers.shutdown(early.signal);
   if (early.reload) handlers.reload();

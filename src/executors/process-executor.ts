@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { ProcessSpec } from '../desired/types.ts';
 import type { ChildOutput } from '../logs/output.ts';
-import type { Executor, InstanceCallbacks, SpawnRequest } from './types.ts';
+import { runHooks } from './hooks.ts';
+import type { Executor, InstanceCallbacks, SpawnRequest, StopRequest } from './types.ts';
 import { resolveCredentials } from './users.ts';
 
 export interface ProcessExecutorOptions {
@@ -10,6 +12,7 @@ export interface ProcessExecutorOptions {
   readonly output: ChildOutput;
   /** Called for every pid that leads a process group we created (for the final sweep). */
   readonly onGroup?: (pgid: number) => void;
+  readonly log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
 /**
@@ -20,6 +23,9 @@ export function createProcessExecutor(options: ProcessExecutorOptions): Executor
   return {
     spawnInstance(request, callbacks) {
       spawnChild(request, callbacks, options);
+    },
+    stopInstance(request) {
+      stopChild(request, options);
     },
     signalGroup(pid, signal) {
       signalGroup(pid, signal);
@@ -42,13 +48,7 @@ function spawnChild(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: spec.workingDir,
-      env: {
-        ...options.baseEnv,
-        ...spec.env,
-        PHPEEK_PM_PROCESS_NAME: spec.name,
-        PHPEEK_PM_INSTANCE_ID: id,
-        PHPEEK_PM_REPLICA: String(index),
-      },
+      env: instanceEnv(options.baseEnv, spec, id, index),
       ...credentials,
     });
   } catch (error) {
@@ -72,6 +72,66 @@ function spawnChild(
     options.output.attach(child.stderr, { process: spec.name, instance: id, stream: 'stderr' });
   child.once('exit', (code, signal) => callbacks.exited(pid, code, signal));
   callbacks.spawned(pid);
+  if (spec.postStart.length > 0) {
+    // Beside the instance, not before it: a post_start hook never delays or stops it.
+    void runHooks(spec.postStart, hookContext(`${id} post_start`, spec, id, index, options)).then(
+      (outcome) => {
+        if (!outcome.ok) options.log('error', outcome.error);
+      },
+    );
+  }
+}
+
+/** pre_stop hooks first (as Kubernetes' preStop, within the stop timeout), then the signal. */
+function stopChild(request: StopRequest, options: ProcessExecutorOptions): void {
+  const { spec } = request;
+  if (spec === undefined || spec.preStop.length === 0) {
+    signalGroup(request.pid, request.signal);
+    return;
+  }
+  const index = Number(request.id.slice(request.id.lastIndexOf('-') + 1));
+  const context = {
+    ...hookContext(`${request.id} pre_stop`, spec, request.id, index, options),
+    deadlineMs: request.timeoutMs,
+  };
+  void runHooks(spec.preStop, context).then((outcome) => {
+    if (!outcome.ok) options.log('warn', `${outcome.error}; stopping anyway`);
+    signalGroup(request.pid, request.signal);
+  });
+}
+
+function hookContext(
+  name: string,
+  spec: ProcessSpec,
+  id: string,
+  index: number,
+  options: ProcessExecutorOptions,
+) {
+  return {
+    name,
+    env: instanceEnv(options.baseEnv, spec, id, index),
+    ...(spec.workingDir === undefined ? {} : { cwd: spec.workingDir }),
+    output: options.output,
+    source: { process: spec.name, instance: name.replace(' ', ':') },
+    log: options.log,
+    ...(options.onGroup ? { onGroup: options.onGroup } : {}),
+  };
+}
+
+/** Every instance's environment: ours (minus secrets), its own `env`, and its identity. */
+export function instanceEnv(
+  baseEnv: Readonly<Record<string, string | undefined>>,
+  spec: ProcessSpec,
+  id: string,
+  index: number,
+): Record<string, string | undefined> {
+  return {
+    ...baseEnv,
+    ...spec.env,
+    PHPEEK_PM_PROCESS_NAME: spec.name,
+    PHPEEK_PM_INSTANCE_ID: id,
+    PHPEEK_PM_REPLICA: String(index),
+  };
 }
 
 function describeSpawnError(error: unknown, workingDir: string | undefined): string {

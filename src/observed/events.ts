@@ -1,7 +1,10 @@
 /**
  * Everything the observed state learns, it learns from one of these. Executors and the loop
- * emit them; only reduce.ts interprets them.
+ * emit them; only reduce.ts interprets them. Settings the reducer needs (thresholds, history
+ * limits) travel in the event, filled in by the loop from the desired state.
  */
+import type { ProbeKind } from '../desired/types.ts';
+import type { StopCause } from './types.ts';
 
 export type ObservedEvent =
   | {
@@ -11,6 +14,7 @@ export type ObservedEvent =
       readonly index: number;
       readonly specHash: string;
       readonly at: number;
+      readonly scheduledFor?: number;
     }
   | { readonly type: 'spawned'; readonly id: string; readonly pid: number; readonly at: number }
   | {
@@ -19,11 +23,13 @@ export type ObservedEvent =
       readonly error: string;
       readonly at: number;
       readonly jitter: number;
+      readonly historyLimit?: number;
     }
   | {
       readonly type: 'stop-issued';
       readonly id: string;
       readonly reason: string;
+      readonly cause: StopCause;
       readonly killAt: number;
       readonly at: number;
     }
@@ -44,5 +50,28 @@ export type ObservedEvent =
       readonly jitter: number;
       /** The process's reset_after, so the reducer can tell a stable run from a crash loop. */
       readonly resetAfterMs: number;
+      /** For scheduled processes: how many finished runs to keep. */
+      readonly historyLimit?: number;
+    }
+  | {
+      readonly type: 'probe-result';
+      readonly id: string;
+      readonly pid: number;
+      readonly probe: ProbeKind;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly durationMs: number;
+      readonly at: number;
+      readonly successThreshold: number;
+      readonly failureThreshold: number;
+    }
+  | {
+      /** A scheduled fire that was not run (a run was still going with concurrency: forbid). */
+      readonly type: 'run-skipped';
+      readonly process: string;
+      readonly scheduledFor: number;
+      readonly reason: string;
+      readonly at: number;
+      readonly historyLimit: number;
     }
   | { readonly type: 'forgotten'; readonly id: string };

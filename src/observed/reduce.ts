@@ -1,6 +1,10 @@
-import { type Draft, produce } from 'immer';
+import { castDraft, type Draft, produce } from 'immer';
 import type { ObservedEvent } from './events.ts';
-import type { InstanceState, ObservedState } from './types.ts';
+import { nextProbeStatus, unknownProbe } from './probe-status.ts';
+import type { InstanceState, ObservedState, RunRecord } from './types.ts';
+
+/** Failure times kept per instance: enough for any sensible `max_restarts`. */
+const FAILURE_TIMES_KEPT = 1000;
 
 /**
  * The observed state after one event. Pure: the same state and event always give the same
@@ -23,10 +27,25 @@ export function reduceObservedAll(
 }
 
 function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
+  if (event.type === 'run-skipped') {
+    const record: RunRecord = {
+      instance: '',
+      scheduledFor: event.scheduledFor,
+      finishedAt: event.at,
+      code: null,
+      signal: null,
+      outcome: 'skipped',
+      detail: event.reason,
+    };
+    const proc = processOf(draft, event.process);
+    proc.lastFireAt = event.scheduledFor;
+    pushHistory(proc.history, record, event.historyLimit);
+    return;
+  }
   const current = draft.instances[event.id];
   switch (event.type) {
     case 'spawn-issued': {
-      const replacing = current !== undefined && current.specHash !== event.specHash;
+      const keep = current !== undefined && current.specHash === event.specHash;
       const crashed = current?.lastExit !== undefined && !current.lastExit.requested;
       const next: InstanceState = {
         id: event.id,
@@ -35,12 +54,18 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
         specHash: event.specHash,
         phase: 'starting',
         since: event.at,
-        restarts: current && !replacing ? current.restarts + (crashed ? 1 : 0) : 0,
-        consecutiveFailures: current && !replacing ? current.consecutiveFailures : 0,
+        restarts: keep ? current.restarts + (crashed ? 1 : 0) : 0,
+        consecutiveFailures: keep ? current.consecutiveFailures : 0,
+        failureTimes: keep ? current.failureTimes : [],
         jitter: current?.jitter ?? 0,
-        ...(current?.lastExit && !replacing ? { lastExit: current.lastExit } : {}),
+        probes: {},
+        ...(keep && current.lastExit ? { lastExit: current.lastExit } : {}),
+        ...(event.scheduledFor === undefined ? {} : { scheduledFor: event.scheduledFor }),
       };
-      draft.instances[event.id] = next;
+      draft.instances[event.id] = castDraft(next);
+      if (event.scheduledFor !== undefined) {
+        processOf(draft, event.process).lastFireAt = event.scheduledFor;
+      }
       return;
     }
     case 'spawned': {
@@ -56,8 +81,8 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
       current.phase = 'exited';
       current.pid = undefined;
       current.since = event.at;
-      current.consecutiveFailures += 1;
       current.jitter = event.jitter;
+      recordFailure(current, event.at);
       current.lastExit = {
         code: null,
         signal: null,
@@ -65,6 +90,21 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
         spawnError: event.error,
         requested: false,
       };
+      if (current.scheduledFor !== undefined && event.historyLimit !== undefined) {
+        pushHistory(
+          processOf(draft, current.process).history,
+          {
+            instance: current.id,
+            scheduledFor: current.scheduledFor,
+            finishedAt: event.at,
+            code: null,
+            signal: null,
+            outcome: 'failed',
+            detail: event.error,
+          },
+          event.historyLimit,
+        );
+      }
       return;
     }
     case 'stop-issued': {
@@ -75,6 +115,7 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
       current.killAt = event.killAt;
       current.killSent = false;
       current.stopReason = event.reason;
+      current.stopCause = event.cause;
       return;
     }
     case 'kill-issued': {
@@ -84,6 +125,7 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
         current.phase = 'stopping';
         current.since = event.at;
         current.stopReason = event.reason;
+        current.stopCause = 'requested';
       }
       current.killAt = event.at;
       current.killSent = true;
@@ -91,13 +133,14 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
     }
     case 'exited': {
       if (current === undefined || current.pid !== event.pid || current.phase === 'exited') return;
-      const requested = current.phase === 'stopping';
+      const cause = current.phase === 'stopping' ? (current.stopCause ?? 'requested') : undefined;
+      const requested = cause === 'requested';
       const ranFor = event.at - (current.startedAt ?? event.at);
-      if (!requested) {
-        current.consecutiveFailures =
-          ranFor >= event.resetAfterMs ? 1 : current.consecutiveFailures + 1;
-      } else {
+      if (requested) {
         current.consecutiveFailures = 0;
+      } else {
+        if (ranFor >= event.resetAfterMs) current.consecutiveFailures = 0;
+        recordFailure(current, event.at);
       }
       current.phase = 'exited';
       current.since = event.at;
@@ -109,7 +152,24 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
         signal: event.signal,
         at: event.at,
         requested,
+        ...(cause === undefined || cause === 'requested' ? {} : { stopCause: cause }),
       };
+      if (current.scheduledFor !== undefined && event.historyLimit !== undefined) {
+        pushHistory(
+          processOf(draft, current.process).history,
+          runRecord(current, event, cause),
+          event.historyLimit,
+        );
+      }
+      return;
+    }
+    case 'probe-result': {
+      if (current?.phase !== 'running' || current.pid !== event.pid) return;
+      current.probes[event.probe] = nextProbeStatus(
+        current.probes[event.probe] ?? unknownProbe,
+        event,
+        event,
+      );
       return;
     }
     case 'forgotten': {
@@ -117,4 +177,44 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
       return;
     }
   }
+}
+
+function recordFailure(instance: Draft<InstanceState>, at: number): void {
+  instance.consecutiveFailures += 1;
+  instance.failureTimes.push(at);
+  if (instance.failureTimes.length > FAILURE_TIMES_KEPT) instance.failureTimes.shift();
+}
+
+function processOf(draft: Draft<ObservedState>, name: string) {
+  draft.processes[name] ??= { history: [] };
+  return draft.processes[name];
+}
+
+function pushHistory(history: RunRecord[], record: RunRecord, limit: number): void {
+  history.push(record);
+  while (history.length > Math.max(1, limit)) history.shift();
+}
+
+function runRecord(
+  instance: Draft<InstanceState>,
+  event: Extract<ObservedEvent, { type: 'exited' }>,
+  cause: string | undefined,
+): RunRecord {
+  const outcome =
+    cause === 'timeout'
+      ? 'timed out'
+      : cause === 'requested'
+        ? 'stopped'
+        : event.code === 0
+          ? 'succeeded'
+          : 'failed';
+  return {
+    instance: instance.id,
+    scheduledFor: instance.scheduledFor ?? event.at,
+    ...(instance.startedAt === undefined ? {} : { startedAt: instance.startedAt }),
+    finishedAt: event.at,
+    code: event.code,
+    signal: event.signal,
+    outcome,
+  };
 }

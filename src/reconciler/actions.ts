@@ -1,3 +1,5 @@
+import type { StopCause } from '../observed/types.ts';
+
 /**
  * What the planner asks the executors to do. Actions are data: they can be printed, diffed,
  * served by the API as a dry run and asserted in tests. Every one carries a human reason.
@@ -10,6 +12,8 @@ export type Action =
       readonly process: string;
       readonly index: number;
       readonly specHash: string;
+      /** For a scheduled run: the fire time it belongs to. */
+      readonly scheduledFor?: number;
       readonly reason: string;
     }
   | {
@@ -20,6 +24,8 @@ export type Action =
       readonly pid: number;
       readonly signal: NodeJS.Signals;
       readonly timeoutMs: number;
+      /** Whether this stop counts as a failure of the instance (probe, timeout). */
+      readonly cause: StopCause;
       readonly reason: string;
     }
   | {
@@ -35,6 +41,20 @@ export type Action =
       readonly kind: 'forget';
       readonly id: string;
       readonly process: string;
+      readonly reason: string;
+    }
+  | {
+      /** A scheduled fire is not run (a run is still going and concurrency is forbid). */
+      readonly kind: 'skip-run';
+      readonly process: string;
+      readonly scheduledFor: number;
+      readonly reason: string;
+    }
+  | {
+      /** A critical process failed for good: shut the manager down with this exit code. */
+      readonly kind: 'shutdown';
+      readonly process: string;
+      readonly code: number;
       readonly reason: string;
     }
   | {

@@ -1,45 +1,110 @@
-import type { DesiredState, ProcessSpec } from '../desired/types.ts';
+import type { DependencyCondition, DesiredState, ProcessSpec } from '../desired/types.ts';
 import type { InstanceState, ObservedState } from '../observed/types.ts';
 import { desiredReplicas, instanceId } from './instance-ids.ts';
+import { describeExit, exitOutcome, isReady, succeeded } from './outcome.ts';
+
+/** Why a dependency holds the dependent back; `never` when it can no longer be met. */
+export interface UnmetDependency {
+  readonly reason: string;
+  readonly never: boolean;
+}
 
 /**
  * Why the process may not start yet, or undefined when every dependency condition holds.
- * `process_started` holds once every desired replica of the dependency has started at least
- * once under its current spec; losing it later does not stop dependents (as Kubernetes).
+ * Conditions are checked before an instance's first start under its spec only: losing a
+ * dependency later does not stop or hold back dependents (as Kubernetes).
+ *
+ * - `process_started`: every desired replica has started at least once under its spec;
+ * - `process_healthy`: every desired replica is ready (startup and readiness probes passed);
+ * - `process_completed_successfully`: every desired replica has exited 0.
  */
 export function unmetDependency(
   desired: DesiredState,
   observed: ObservedState,
   spec: ProcessSpec,
-): string | undefined {
+): UnmetDependency | undefined {
   for (const [name, { condition }] of Object.entries(spec.dependsOn)) {
     const dependency = desired.processes[name];
-    if (dependency === undefined) return `waiting for ${name}: it is not declared`;
+    if (dependency === undefined)
+      return { reason: `waiting for ${name}: it is not declared`, never: false };
     const wanted = desiredReplicas(dependency);
-    let started = 0;
-    let problem: string | undefined;
+    let met = 0;
+    let failure: string | undefined;
+    let trouble: string | undefined;
     for (let i = 0; i < wanted; i++) {
       const instance = observed.instances[instanceId(name, i)];
-      if (hasStarted(instance, dependency.specHash)) started++;
-      else problem ??= describeNotStarted(instance);
+      if (conditionMet(condition, instance, dependency)) {
+        met++;
+        continue;
+      }
+      failure ??= failedForGood(instance, dependency);
+      trouble ??= lastTrouble(instance);
     }
-    if (started < wanted) {
-      const detail = problem ? `; ${problem}` : '';
-      return `waiting for ${name}: ${condition} (${started}/${wanted} started${detail})`;
+    if (met === wanted) continue;
+    if (failure !== undefined) {
+      return {
+        reason: `blocked: ${name} will not become ${verb(condition)}: ${failure}`,
+        never: true,
+      };
     }
+    const detail = trouble === undefined ? '' : `; ${trouble}`;
+    return {
+      reason: `waiting for ${name}: ${condition} (${met}/${wanted} ${verb(condition)}${detail})`,
+      never: false,
+    };
   }
   return undefined;
 }
 
-function hasStarted(instance: InstanceState | undefined, specHash: string): boolean {
-  return (
-    instance !== undefined && instance.specHash === specHash && instance.startedAt !== undefined
-  );
+function conditionMet(
+  condition: DependencyCondition,
+  instance: InstanceState | undefined,
+  spec: ProcessSpec,
+): boolean {
+  if (instance === undefined || instance.specHash !== spec.specHash) return false;
+  switch (condition) {
+    case 'process_started':
+      return instance.startedAt !== undefined;
+    case 'process_healthy':
+      return isReady(instance, spec);
+    case 'process_completed_successfully':
+      return (
+        instance.phase === 'exited' &&
+        instance.lastExit !== undefined &&
+        succeeded(instance.lastExit)
+      );
+  }
 }
 
-function describeNotStarted(instance: InstanceState | undefined): string | undefined {
-  const spawnError = instance?.lastExit?.spawnError;
-  return spawnError ? `${instance.id} failed to start: ${spawnError}` : undefined;
+/** Why an instance will never meet any condition again, if so. */
+function failedForGood(instance: InstanceState | undefined, spec: ProcessSpec): string | undefined {
+  const exit = instance?.lastExit;
+  if (instance === undefined || exit === undefined || instance.phase !== 'exited' || exit.requested)
+    return undefined;
+  if (instance.specHash !== spec.specHash) return undefined;
+  const outcome = exitOutcome(instance, exit, spec);
+  if (outcome.kind === 'failed') return `${instance.id} ${outcome.why}`;
+  if (outcome.kind === 'completed' && spec.type === 'longrun')
+    return `${instance.id} ${describeExit(exit)} and is not restarted`;
+  return undefined;
+}
+
+/** The latest trouble of a dependency's instance, worth naming in the dependent's reason. */
+function lastTrouble(instance: InstanceState | undefined): string | undefined {
+  const exit = instance?.lastExit;
+  if (instance?.phase !== 'exited' || exit === undefined || exit.requested) return undefined;
+  return `${instance.id} ${describeExit(exit)}`;
+}
+
+function verb(condition: DependencyCondition): string {
+  switch (condition) {
+    case 'process_started':
+      return 'started';
+    case 'process_healthy':
+      return 'ready';
+    case 'process_completed_successfully':
+      return 'completed';
+  }
 }
 
 /** Processes that declare a dependency on `name`. */

@@ -1,9 +1,9 @@
 import type { Clock, Random } from '../clock.ts';
-import type { DesiredState } from '../desired/types.ts';
+import type { DesiredState, ProbeKind } from '../desired/types.ts';
 import type { Executor } from '../executors/types.ts';
 import type { ObservedEvent } from '../observed/events.ts';
 import { reduceObserved, reduceObservedAll } from '../observed/reduce.ts';
-import { emptyObserved, type InstanceState, type ObservedState } from '../observed/types.ts';
+import { type InstanceState, initialObserved, type ObservedState } from '../observed/types.ts';
 import { type Action, assertNever, type Blocked, type Plan } from './actions.ts';
 import { plan } from './plan.ts';
 
@@ -11,8 +11,12 @@ export interface LoopLog {
   action(action: Action): void;
   /** An instance became blocked, or blocked for another kind of reason. */
   blocked(entry: Blocked): void;
-  /** `instance` is the instance's state after the event, if it still exists. */
-  event(event: ObservedEvent, instance: InstanceState | undefined): void;
+  /** `before`/`after`: the instance's state around the event (undefined when absent). */
+  event(
+    event: ObservedEvent,
+    before: InstanceState | undefined,
+    after: InstanceState | undefined,
+  ): void;
 }
 
 export interface LoopOptions {
@@ -21,8 +25,23 @@ export interface LoopOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly log: LoopLog;
+  /** A critical process failed for good: begin a shutdown that ends with `code`. */
+  readonly onCriticalFailure: (code: number, reason: string) => void;
   /** Called once, when the plan says everything has stopped after a shutdown request. */
   readonly onExit: (code: number) => void;
+  /** Called after every reconcile, e.g. to keep the probe runners in step with the instances. */
+  readonly onReconciled?: (desired: DesiredState, observed: ObservedState) => void;
+}
+
+/** One probe attempt, as a probe runner reports it. */
+export interface ProbeAttempt {
+  readonly id: string;
+  readonly pid: number;
+  readonly probe: ProbeKind;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly durationMs: number;
+  readonly at: number;
 }
 
 /**
@@ -31,7 +50,7 @@ export interface LoopOptions {
  * into it. One reconcile runs at a time; the next wake-up comes from the plan, never a sleep.
  */
 export class ReconcileLoop {
-  private observed: ObservedState = emptyObserved;
+  private observed: ObservedState;
   private scheduled = false;
   private timer: { cancel(): void } | undefined;
   private exited = false;
@@ -40,7 +59,9 @@ export class ReconcileLoop {
   /** Events raised while a reconcile executes its actions, folded in one update at its end. */
   private batch: ObservedEvent[] | undefined;
 
-  constructor(private readonly options: LoopOptions) {}
+  constructor(private readonly options: LoopOptions) {
+    this.observed = initialObserved(options.clock.now());
+  }
 
   observedState(): ObservedState {
     return this.observed;
@@ -69,21 +90,26 @@ export class ReconcileLoop {
       this.batch.push(event);
       return;
     }
-    const next = reduceObserved(this.observed, event);
-    if (next === this.observed) return;
+    const previous = this.observed;
+    const next = reduceObserved(previous, event);
+    if (next === previous) return;
     this.observed = next;
-    this.options.log.event(event, next.instances[event.id]);
+    this.logEvent(event, previous, next);
     this.trigger();
   }
 
-  private flushBatch(): void {
-    const events = this.batch ?? [];
-    this.batch = undefined;
-    const next = reduceObservedAll(this.observed, events);
-    if (next === this.observed) return;
-    this.observed = next;
-    for (const event of events) this.options.log.event(event, next.instances[event.id]);
-    this.trigger();
+  /** Records a probe attempt, with the thresholds of the probe as the spec says now. */
+  reportProbe(attempt: ProbeAttempt): void {
+    const instance = this.observed.instances[attempt.id];
+    const probe =
+      instance && this.options.desired().processes[instance.process]?.probes[attempt.probe];
+    if (probe === undefined) return;
+    this.dispatch({
+      type: 'probe-result',
+      ...attempt,
+      successThreshold: probe.successThreshold,
+      failureThreshold: probe.failureThreshold,
+    });
   }
 
   /** Runs one reconcile now. Exposed for tests; production code calls trigger(). */
@@ -93,7 +119,8 @@ export class ReconcileLoop {
     this.timer?.cancel();
     this.timer = undefined;
     const now = this.options.clock.now();
-    const result = plan(this.options.desired(), this.observed, now);
+    const desired = this.options.desired();
+    const result = plan(desired, this.observed, now);
     const previous = this.lastPlan;
     this.lastPlan = result;
     this.batch = [];
@@ -106,6 +133,26 @@ export class ReconcileLoop {
     if (result.requeueAfterMs !== undefined && !this.exited) {
       this.timer = this.options.clock.setTimeout(() => this.trigger(), result.requeueAfterMs);
     }
+    this.options.onReconciled?.(desired, this.observed);
+  }
+
+  private flushBatch(): void {
+    const events = this.batch ?? [];
+    this.batch = undefined;
+    const previous = this.observed;
+    const next = reduceObservedAll(previous, events);
+    if (next === previous) return;
+    this.observed = next;
+    for (const event of events) this.logEvent(event, previous, next);
+    this.trigger();
+  }
+
+  private logEvent(event: ObservedEvent, previous: ObservedState, next: ObservedState): void {
+    if (!('id' in event)) {
+      this.options.log.event(event, undefined, undefined);
+      return;
+    }
+    this.options.log.event(event, previous.instances[event.id], next.instances[event.id]);
   }
 
   /**
@@ -135,6 +182,7 @@ export class ReconcileLoop {
           index: action.index,
           specHash: action.specHash,
           at: now,
+          ...(action.scheduledFor === undefined ? {} : { scheduledFor: action.scheduledFor }),
         });
         executor.spawnInstance(
           { id, index: action.index, spec },
@@ -148,6 +196,7 @@ export class ReconcileLoop {
                 error,
                 at: this.options.clock.now(),
                 jitter: this.options.random(),
+                ...this.historyLimit(action.process),
               }),
             exited: (pid, code, signal) => this.dispatchExit(id, action.process, pid, code, signal),
           },
@@ -159,10 +208,18 @@ export class ReconcileLoop {
           type: 'stop-issued',
           id: action.id,
           reason: action.reason,
+          cause: action.cause,
           killAt: now + action.timeoutMs,
           at: now,
         });
-        executor.signalGroup(action.pid, action.signal);
+        executor.stopInstance({
+          id: action.id,
+          process: action.process,
+          pid: action.pid,
+          signal: action.signal,
+          timeoutMs: action.timeoutMs,
+          spec: this.options.desired().processes[action.process],
+        });
         return;
       case 'kill':
         this.dispatch({ type: 'kill-issued', id: action.id, reason: action.reason, at: now });
@@ -171,13 +228,32 @@ export class ReconcileLoop {
       case 'forget':
         this.dispatch({ type: 'forgotten', id: action.id });
         return;
+      case 'skip-run':
+        this.dispatch({
+          type: 'run-skipped',
+          process: action.process,
+          scheduledFor: action.scheduledFor,
+          reason: action.reason,
+          at: now,
+          historyLimit: this.historyLimit(action.process).historyLimit ?? 1,
+        });
+        return;
+      case 'shutdown':
+        this.options.onCriticalFailure(action.code, action.reason);
+        return;
       case 'exit':
         this.exited = true;
+        this.timer?.cancel();
         this.options.onExit(action.code);
         return;
       default:
         assertNever(action);
     }
+  }
+
+  private historyLimit(process: string): { historyLimit?: number } {
+    const limit = this.options.desired().processes[process]?.schedule?.historyLimit;
+    return limit === undefined ? {} : { historyLimit: limit };
   }
 
   private dispatchExit(
@@ -197,6 +273,7 @@ export class ReconcileLoop {
       at: this.options.clock.now(),
       jitter: this.options.random(),
       resetAfterMs: spec?.backoff.resetAfterMs ?? Number.POSITIVE_INFINITY,
+      ...this.historyLimit(process),
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { ProcessSpec } from '../desired/types.ts';
-import type { InstanceState } from '../observed/types.ts';
+import type { InstanceState, StopCause } from '../observed/types.ts';
 import type { PlanBuilder } from './plan-builder.ts';
 
 /**
@@ -13,6 +13,7 @@ export function stopInstance(
   spec: ProcessSpec | undefined,
   reason: string,
   deadline?: number,
+  cause: StopCause = 'requested',
 ): void {
   const pid = instance.pid;
   if (pid === undefined) return;
@@ -27,6 +28,7 @@ export function stopInstance(
       pid,
       signal: spec?.stop.signal ?? 'SIGTERM',
       timeoutMs: bounded,
+      cause,
       reason,
     });
     return;

@@ -61,11 +61,13 @@ export function running(
     since: 0,
     restarts: 0,
     consecutiveFailures: 0,
+    failureTimes: [],
     jitter: 0,
+    probes: {},
     ...overrides,
   };
 }
 
 export function observedOf(instances: InstanceState[]): ObservedState {
-  return { instances: Object.fromEntries(instances.map((i) => [i.id, i])) };
+  return { since: 0, processes: {}, instances: Object.fromEntries(instances.map((i) => [i.id, i])) };
 }

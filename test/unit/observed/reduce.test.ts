@@ -80,6 +80,7 @@ describe('reduceObserved', () => {
       type: 'stop-issued',
       id: 'w-0',
       reason: 'scaled down',
+      cause: 'requested',
       killAt: 2_000,
       at: 1_100,
     });

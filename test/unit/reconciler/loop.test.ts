@@ -23,6 +23,10 @@ class FakeExecutor implements Executor {
     callbacks.spawned(pid);
   }
 
+  stopInstance(request: { pid: number; signal: NodeJS.Signals }): void {
+    this.signalGroup(request.pid, request.signal);
+  }
+
   signalGroup(pid: number, signal: NodeJS.Signals): void {
     const proc = this.live.get(pid);
     if (!proc) return;
@@ -64,16 +68,18 @@ function setup(
     processes: Object.fromEntries(processes.map((p) => [p.name, p])),
   });
   const exits: number[] = [];
+  const criticals: number[] = [];
   const loop = new ReconcileLoop({
     desired: () => store.get(),
     executor,
     clock,
     random: () => 0,
     log: { action: () => {}, event: () => {}, blocked: () => {} },
+    onCriticalFailure: (code: number) => criticals.push(code),
     onExit: (code) => exits.push(code),
   });
   store.subscribe(() => loop.trigger());
-  return { clock, executor, store, loop, exits };
+  return { clock, executor, store, loop, exits, criticals };
 }
 
 describe('reconcile loop', () => {

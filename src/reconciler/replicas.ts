@@ -1,0 +1,211 @@
+import type { DesiredState, ProcessSpec } from '../desired/types.ts';
+import type { InstanceState, ObservedState } from '../observed/types.ts';
+import { unmetDependency } from './dependencies.ts';
+import { desiredReplicas, instanceId } from './instance-ids.ts';
+import { describeExit, exitOutcome, startupDone } from './outcome.ts';
+import type { PlanBuilder } from './plan-builder.ts';
+import { stopInstance } from './stop.ts';
+
+/**
+ * Keeps replicas 0..n-1 of a long-running process or oneshot as its spec says: first starts
+ * behind dependency conditions, restarts after backoff, probe failures turned into restarts,
+ * and rolling replacement of instances started under an older spec.
+ */
+export function planReplicas(
+  out: PlanBuilder,
+  desired: DesiredState,
+  observed: ObservedState,
+  spec: ProcessSpec,
+): void {
+  const wanted = desiredReplicas(spec);
+  const instances = Array.from(
+    { length: wanted },
+    (_, i) => observed.instances[instanceId(spec.name, i)],
+  );
+  const rollout = new RolloutBudget(spec, instances);
+  for (let index = 0; index < wanted; index++) {
+    const instance = instances[index];
+    if (
+      instance === undefined ||
+      (instance.specHash !== spec.specHash && instance.phase === 'exited')
+    ) {
+      planFirstStart(out, desired, observed, spec, index, instance);
+    } else if (instance.specHash !== spec.specHash) {
+      planReplacement(out, spec, instance, rollout);
+    } else {
+      planCurrent(out, spec, instance);
+    }
+  }
+}
+
+/** No instance under the current spec: start one once the dependency conditions hold. */
+function planFirstStart(
+  out: PlanBuilder,
+  desired: DesiredState,
+  observed: ObservedState,
+  spec: ProcessSpec,
+  index: number,
+  previous: InstanceState | undefined,
+): void {
+  const id = instanceId(spec.name, index);
+  const waiting = unmetDependency(desired, observed, spec);
+  if (waiting !== undefined) {
+    out.block({ id, process: spec.name, reason: waiting.reason });
+    return;
+  }
+  const siblings = Object.values(observed.instances).some((i) => i.process === spec.name);
+  const reason =
+    previous !== undefined
+      ? 'spec changed: replaced'
+      : siblings
+        ? `scaled up to ${spec.replicas} replicas`
+        : 'start';
+  out.act({ kind: 'spawn', id, process: spec.name, index, specHash: spec.specHash, reason });
+}
+
+/**
+ * How many instances may be unavailable at once while replacing (`rollout.max_unavailable`).
+ * Instances are replaced in place (same id), one slot at a time: the next old instance is
+ * stopped only while fewer than the budget are unavailable.
+ */
+class RolloutBudget {
+  private unavailable: number;
+  private readonly limit: number;
+  private readonly total: number;
+
+  constructor(spec: ProcessSpec, instances: readonly (InstanceState | undefined)[]) {
+    this.total = instances.length;
+    this.limit = Math.max(1, spec.rollout.maxUnavailable);
+    this.unavailable = instances.filter((i) => !isAvailable(i, spec)).length;
+  }
+
+  /** Takes one unit of the budget to stop `instance`, if the budget allows. */
+  take(instance: InstanceState, spec: ProcessSpec): boolean {
+    if (!isAvailable(instance, spec)) return true;
+    if (this.unavailable + 1 > this.limit) return false;
+    this.unavailable++;
+    return true;
+  }
+
+  describe(): string {
+    return `${this.unavailable}/${this.total} unavailable, max_unavailable ${this.limit}`;
+  }
+}
+
+/** Serving now, whatever spec it was started with. */
+function isAvailable(instance: InstanceState | undefined, spec: ProcessSpec): boolean {
+  if (instance?.phase !== 'running' || !startupDone(instance, spec)) return false;
+  return spec.probes.readiness === undefined || instance.probes.readiness?.state === 'success';
+}
+
+function planReplacement(
+  out: PlanBuilder,
+  spec: ProcessSpec,
+  instance: InstanceState,
+  rollout: RolloutBudget,
+): void {
+  if (instance.phase === 'stopping') {
+    stopInstance(out, instance, spec, instance.stopReason ?? 'spec changed: replacing');
+    return;
+  }
+  if (instance.phase === 'starting') return;
+  if (!rollout.take(instance, spec)) {
+    out.block({
+      id: instance.id,
+      process: spec.name,
+      reason: `rolling replacement: waiting (${rollout.describe()})`,
+    });
+    return;
+  }
+  stopInstance(out, instance, spec, 'spec changed: rolling replacement');
+}
+
+/** The instance runs, or ran, under the current spec. */
+function planCurrent(out: PlanBuilder, spec: ProcessSpec, instance: InstanceState): void {
+  switch (instance.phase) {
+    case 'starting':
+      return;
+    case 'running':
+      planProbeFailures(out, spec, instance);
+      return;
+    case 'stopping':
+      stopInstance(out, instance, spec, instance.stopReason ?? 'stop');
+      return;
+    case 'exited':
+      planRestart(out, spec, instance);
+      return;
+  }
+}
+
+/** A startup or liveness probe that gave up gets the instance restarted (as the kubelet). */
+function planProbeFailures(out: PlanBuilder, spec: ProcessSpec, instance: InstanceState): void {
+  const startup = instance.probes.startup;
+  if (spec.probes.startup !== undefined && startup?.state === 'failure') {
+    stopInstance(
+      out,
+      instance,
+      spec,
+      `startup probe failed: ${startup.lastMessage}`,
+      undefined,
+      'failure',
+    );
+    return;
+  }
+  const liveness = instance.probes.liveness;
+  if (
+    spec.probes.liveness !== undefined &&
+    liveness?.state === 'failure' &&
+    startupDone(instance, spec)
+  ) {
+    stopInstance(
+      out,
+      instance,
+      spec,
+      `liveness probe failed: ${liveness.lastMessage}`,
+      undefined,
+      'failure',
+    );
+  }
+}
+
+/** The instance exited under the current spec: start it again per policy, after its backoff. */
+function planRestart(out: PlanBuilder, spec: ProcessSpec, instance: InstanceState): void {
+  const exit = instance.lastExit;
+  const spawn = (reason: string) =>
+    out.act({
+      kind: 'spawn',
+      id: instance.id,
+      process: spec.name,
+      index: instance.index,
+      specHash: spec.specHash,
+      reason,
+    });
+  if (exit === undefined || exit.requested) {
+    spawn(`start again after stop (${instance.stopReason ?? 'stopped'})`);
+    return;
+  }
+  const outcome = exitOutcome(instance, exit, spec);
+  switch (outcome.kind) {
+    case 'completed':
+      return;
+    case 'failed':
+      out.block({ id: instance.id, process: spec.name, reason: `failed: ${outcome.why}` });
+      return;
+    case 'restart': {
+      const why =
+        instance.stopReason && exit.stopCause === 'failure'
+          ? instance.stopReason
+          : describeExit(exit);
+      if (out.now >= outcome.at) {
+        spawn(`restart: ${why} (restart ${instance.restarts + 1})`);
+        return;
+      }
+      out.block({
+        id: instance.id,
+        process: spec.name,
+        reason: `backoff: ${why}; restarting in ${outcome.at - out.now} ms`,
+        until: outcome.at,
+      });
+    }
+  }
+}
