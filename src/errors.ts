@@ -27,6 +27,51 @@ export const errorCodes = {
     message:
       'expected a process name of lowercase letters, digits, "-" and "_", starting and ending with a letter or digit, at most 63 characters, found %s',
   },
+  CONFIG_DURATION_POSITIVE: {
+    status: 400,
+    message: 'expected a duration greater than 0 such as "500ms", "10s" or "5m", found %s',
+  },
+  CONFIG_EXCLUSIVE_KEYS: { status: 400, message: '%s and %s cannot be used together%s' },
+  CONFIG_PROBE_TARGET: {
+    status: 400,
+    message: 'expected exactly one of exec, http, tcp, found %s',
+  },
+  CONFIG_PROBE_PORT: { status: 400, message: 'expected a port between 1 and 65535, found %s' },
+  CONFIG_PROBE_URL: { status: 400, message: 'expected an http:// or https:// URL, found %s' },
+  CONFIG_CRON: { status: 400, message: 'invalid cron expression %s: %s' },
+  CONFIG_TIMEZONE: { status: 400, message: 'unknown time zone %s%s' },
+  CONFIG_SCHEDULE_KEY: {
+    status: 400,
+    message: '%s applies only to a process with a `schedule`',
+  },
+  CONFIG_SCHEDULE_REPLICAS: {
+    status: 400,
+    message:
+      'a scheduled process runs one instance each time it fires: expected replicas: 1, found %s (to turn it off, write enabled: false)',
+  },
+  CONFIG_SCHEDULE_TYPE: {
+    status: 400,
+    message: 'a scheduled process is a oneshot: expected type: oneshot or no type, found %s',
+  },
+  CONFIG_ONESHOT_RESTART: {
+    status: 400,
+    message:
+      'a oneshot runs to completion: expected restart: on-failure or never, found %s; to run it again and again, give it a schedule',
+  },
+  CONFIG_RESTART_WINDOW: {
+    status: 400,
+    message: 'restart_window needs max_restarts: it is the window that max_restarts counts in',
+  },
+  CONFIG_ROLLOUT: {
+    status: 400,
+    message:
+      'max_unavailable and max_surge are both 0, so a rollout could never replace an instance: expected max_unavailable >= 1 or max_surge >= 1',
+  },
+  CONFIG_DEPENDENCY_CONDITION: { status: 400, message: 'condition %s can never be met: %s' },
+  CONFIG_DEPENDENCY_SCHEDULED: {
+    status: 400,
+    message: 'depends on %s, which is scheduled: it runs at times, not once',
+  },
   CLI_USAGE: { status: 400, message: '%s' },
   USER_UNKNOWN: { status: 400, message: 'unknown user %s' },
   GROUP_UNKNOWN: { status: 400, message: 'unknown group %s' },

@@ -14,6 +14,9 @@ const PART = `(${NUMBER})(ms|s|m|h)`;
  */
 export const DURATION_PATTERN = `^(?:${NUMBER}|(?:${NUMBER}(?:ms|s|m|h))+)$`;
 
+/** `DURATION_PATTERN` less the zero durations (`0`, `0s`, `0m0s`): some digit is not 0. */
+export const POSITIVE_DURATION_PATTERN = `^(?=[^1-9]*[1-9])${DURATION_PATTERN.slice(1)}`;
+
 const durationRegex = new RegExp(DURATION_PATTERN);
 const partRegex = new RegExp(PART, 'g');
 
@@ -29,4 +32,20 @@ export function parseDuration(input: string | number): number | undefined {
     ms += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   }
   return Math.round(ms);
+}
+
+/**
+ * A duration of a validated file in milliseconds, `fallback` when absent. The schema has
+ * checked the value, so a malformed one is a bug and throws.
+ */
+export function durationMs(value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new Error(`normalize: ${JSON.stringify(value)} is not a duration`);
+  return ms;
+}
+
+/** As `durationMs`, at least 1: `0.1ms` is a duration greater than 0 that rounds to 0 ms. */
+export function positiveDurationMs(value: string | number | undefined, fallback: number): number {
+  return Math.max(1, durationMs(value, fallback));
 }

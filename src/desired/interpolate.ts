@@ -10,9 +10,19 @@
  * `word` and `message` are expanded too, and only when used. A `$` not followed by `{` or `$`
  * is kept as is: `command: "echo $HOME"` reaches `/bin/sh -c` untouched and the shell expands
  * it when the process starts, with the process's own environment.
+ *
+ * Per-instance variables (`${PHPEEK_PM_REPLICA}`, ...) have no value when the file is read;
+ * where the caller says they are filled in later, a plain `${NAME}` of them is left as written.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface InterpolateOptions {
+  /** Variables that only exist per instance, set by the manager when it starts one. */
+  readonly perInstance?: ReadonlySet<string>;
+  /** True where per-instance variables are filled in later: `${NAME}` is kept as written. */
+  readonly keepPerInstance?: boolean;
+}
 
 export interface Interpolation {
   readonly value: string;
@@ -22,10 +32,20 @@ export interface Interpolation {
 
 const EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([\s\S]*))?$/;
 
-export function interpolate(text: string, env: Env): Interpolation {
+export function interpolate(
+  text: string,
+  env: Env,
+  options: InterpolateOptions = {},
+): Interpolation {
   const errors: string[] = [];
-  const value = expand(text, env, errors);
+  const value = expand(text, { env, options, errors });
   return { value, errors };
+}
+
+interface Context {
+  readonly env: Env;
+  readonly options: InterpolateOptions;
+  readonly errors: string[];
 }
 
 /**
@@ -36,7 +56,7 @@ export function isWholeExpression(text: string): boolean {
   return text.startsWith('${') && closingBrace(text, 2) === text.length - 1;
 }
 
-function expand(text: string, env: Env, errors: string[]): string {
+function expand(text: string, context: Context): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -53,17 +73,20 @@ function expand(text: string, env: Env, errors: string[]): string {
     } else {
       const close = closingBrace(text, dollar + 2);
       if (close < 0) {
-        errors.push(`unterminated "\${" in ${JSON.stringify(text)}: expected a closing "}"`);
+        context.errors.push(
+          `unterminated "\${" in ${JSON.stringify(text)}: expected a closing "}"`,
+        );
         return out + text.slice(dollar);
       }
-      out += expandExpression(text.slice(dollar + 2, close), env, errors);
+      out += expandExpression(text.slice(dollar + 2, close), context);
       i = close + 1;
     }
   }
   return out;
 }
 
-function expandExpression(body: string, env: Env, errors: string[]): string {
+function expandExpression(body: string, context: Context): string {
+  const { env, options, errors } = context;
   const match = EXPRESSION.exec(body);
   if (!match) {
     errors.push(
@@ -72,6 +95,13 @@ function expandExpression(body: string, env: Env, errors: string[]): string {
     return '';
   }
   const [, name = '', operator, word = ''] = match;
+  if (options.perInstance?.has(name) && options.keepPerInstance) {
+    if (operator === undefined) return `\${${name}}`;
+    errors.push(
+      `${name} is filled in for each instance and is never unset: write \${${name}}, found "\${${body}}"`,
+    );
+    return '';
+  }
   const value = env[name];
   const missing = operator?.startsWith(':')
     ? value === undefined || value === ''
@@ -79,13 +109,17 @@ function expandExpression(body: string, env: Env, errors: string[]): string {
   if (!missing) return value ?? '';
   switch (operator) {
     case undefined:
-      errors.push(`variable ${name} is not set (write \${${name}:-default} to give a default)`);
+      errors.push(
+        options.perInstance?.has(name)
+          ? `variable ${name} is not set: it is filled in for each instance only in probe targets; a process finds it in its environment (in a command string, write $${name} for the shell)`
+          : `variable ${name} is not set (write \${${name}:-default} to give a default)`,
+      );
       return '';
     case ':-':
     case '-':
-      return expand(word, env, errors);
+      return expand(word, context);
     default: {
-      const message = expand(word, env, errors);
+      const message = expand(word, context);
       const state = value === undefined ? 'not set' : 'empty';
       errors.push(
         message === ''

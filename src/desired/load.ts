@@ -2,7 +2,8 @@
  * Configuration file -> the `global` and `processes` parts of the desired state, or every
  * problem found, each with file, path, line and column. Stages, each reporting as much as it
  * can: YAML syntax (stops here on error: the tree cannot be trusted), `${...}` interpolation,
- * coercion of interpolated numbers and booleans, schema, process names, dependencies.
+ * coercion of interpolated numbers and booleans, schema, process names, dependencies, and the
+ * rules between fields (probes, schedules, oneshots, rollouts; see lifecycle-problems.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { Value } from '@sinclair/typebox/value';
@@ -17,6 +18,7 @@ import {
   toPointer,
 } from './diagnostics.ts';
 import type { Env } from './interpolate.ts';
+import { lifecycleProblems } from './lifecycle-problems.ts';
 import { normalizeConfig } from './normalize.ts';
 import { processNameProblems } from './process-name.ts';
 import { ConfigFileSchema } from './schema.ts';
@@ -42,9 +44,10 @@ export function parseDesired(text: string, file: string, env: Env): DesiredParse
   const interpolationFailed = new Set(source.problems.map((p) => toPointer(p.path)));
   const problems = [
     ...source.problems,
-    ...schemaProblems(ConfigFileSchema, value, source.originals).filter(
-      (p) => !interpolationFailed.has(toPointer(p.path)),
-    ),
+    ...[
+      ...schemaProblems(ConfigFileSchema, value, source.originals),
+      ...lifecycleProblems(value),
+    ].filter((p) => !interpolationFailed.has(toPointer(p.path))),
     ...processNameProblems((value as { processes?: unknown } | null)?.processes),
     ...dependencyProblems(dependencyGraphOfFile(value)),
   ];

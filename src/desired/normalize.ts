@@ -4,15 +4,27 @@
  * schema-valid input; the loader never calls it on anything else.
  */
 import type { DocPath } from './diagnostics.ts';
-import { parseDuration } from './duration.ts';
+import { durationMs, positiveDurationMs } from './duration.ts';
+import type { HookListEntry } from './hooks-schema.ts';
+import { probeSpecs } from './normalize-probes.ts';
 import type { BackoffEntry, ConfigFile, GlobalEntry, ProcessEntry } from './schema.ts';
 import { toSignalName } from './signal.ts';
 import { specHash } from './spec-hash.ts';
-import type { Backoff, DependencyCondition, GlobalSpec, ProcessSpec, StopSpec } from './types.ts';
+import type {
+  Backoff,
+  DependencyCondition,
+  GlobalSpec,
+  HookSpec,
+  ProcessSpec,
+  RolloutSpec,
+  ScheduleSpec,
+  StopSpec,
+} from './types.ts';
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 60_000, resetAfterMs: 60_000 };
 
 export const DEFAULT_GLOBAL: GlobalSpec = {
+  hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
   shutdownTimeoutMs: 30_000,
   logFormat: 'text',
   logLevel: 'info',
@@ -21,6 +33,20 @@ export const DEFAULT_GLOBAL: GlobalSpec = {
 };
 
 export const DEFAULT_STOP: StopSpec = { signal: 'SIGTERM', timeoutMs: 10_000 };
+
+/** Replace one instance at a time, never running more than `replicas`. */
+export const DEFAULT_ROLLOUT: RolloutSpec = { maxUnavailable: 1, maxSurge: 0 };
+
+export const DEFAULT_HOOK: Omit<HookSpec, 'command'> = {
+  timeoutMs: 30_000,
+  retries: 0,
+  continueOnError: false,
+};
+
+export const DEFAULT_SCHEDULE: Pick<ScheduleSpec, 'concurrency' | 'historyLimit'> = {
+  concurrency: 'forbid',
+  historyLimit: 10,
+};
 
 const DEFAULT_CONDITION: DependencyCondition = 'process_started';
 
@@ -47,7 +73,14 @@ export function normalizeConfig(
 }
 
 export function normalizeGlobal(entry: GlobalEntry = {}): GlobalSpec {
+  const hooks = entry.hooks ?? {};
   return {
+    hooks: {
+      preStart: hookSpecs(hooks.pre_start),
+      postStart: hookSpecs(hooks.post_start),
+      preStop: hookSpecs(hooks.pre_stop),
+      postStop: hookSpecs(hooks.post_stop),
+    },
     shutdownTimeoutMs: durationMs(entry.shutdown_timeout, DEFAULT_GLOBAL.shutdownTimeoutMs),
     logFormat: entry.log_format ?? DEFAULT_GLOBAL.logFormat,
     logLevel: entry.log_level ?? DEFAULT_GLOBAL.logLevel,
@@ -72,20 +105,24 @@ export function normalizeProcess(
   writtenNumber: WrittenNumber = () => undefined,
 ): ProcessSpec {
   const identity = {
-    // A string runs under a shell so that pipes, globs and `$VAR` work as written.
-    command: typeof entry.command === 'string' ? ['/bin/sh', '-c', entry.command] : entry.command,
+    command: commandArgv(entry.command),
     env: envStrings(name, entry.env ?? {}, writtenNumber),
     // Absent optional fields stay absent rather than present as undefined.
     ...(entry.working_dir === undefined ? {} : { workingDir: entry.working_dir }),
     ...(entry.user === undefined ? {} : { user: String(entry.user) }),
     ...(entry.group === undefined ? {} : { group: String(entry.group) }),
   };
+  const schedule = scheduleSpec(entry);
+  // A scheduled process runs to completion each time it fires.
+  const type = schedule === undefined ? (entry.type ?? 'longrun') : 'oneshot';
   return {
     name,
+    type,
     ...identity,
     replicas: entry.replicas ?? 1,
     enabled: entry.enabled ?? true,
-    restart: entry.restart ?? 'always',
+    // A oneshot that succeeded is done; `always` would run it again and again.
+    restart: entry.restart ?? (type === 'oneshot' ? 'never' : 'always'),
     dependsOn: dependencyMap(entry.depends_on),
     stop: {
       signal:
@@ -93,8 +130,59 @@ export function normalizeProcess(
       timeoutMs: durationMs(entry.stop?.timeout, DEFAULT_STOP.timeoutMs),
     },
     backoff: mergeBackoff(global.restartBackoff, entry.restart_backoff),
+    ...(entry.max_restarts === undefined ? {} : { maxRestarts: entry.max_restarts }),
+    ...(entry.restart_window === undefined
+      ? {}
+      : { restartWindowMs: positiveDurationMs(entry.restart_window, 0) }),
+    critical: entry.critical ?? entry.on_failure === 'exit',
+    probes: probeSpecs(entry.probes),
+    ...(schedule === undefined ? {} : { schedule }),
+    rollout: {
+      maxUnavailable: entry.rollout?.max_unavailable ?? DEFAULT_ROLLOUT.maxUnavailable,
+      maxSurge: entry.rollout?.max_surge ?? DEFAULT_ROLLOUT.maxSurge,
+    },
+    postStart: hookSpecs(entry.post_start),
+    preStop: hookSpecs(entry.pre_stop),
+    // Probes, hooks, schedule, rollout and restart limits are left out on purpose: they say
+    // how an instance is watched and replaced, not what runs, and must not replace it.
     specHash: specHash(identity),
   };
+}
+
+/** The schedule in either form: a cron string with settings beside it, or one mapping. */
+function scheduleSpec(entry: ProcessEntry): ScheduleSpec | undefined {
+  if (entry.schedule === undefined) return undefined;
+  const settings = typeof entry.schedule === 'string' ? entry : entry.schedule;
+  const cron = typeof entry.schedule === 'string' ? entry.schedule : entry.schedule.cron;
+  return {
+    cron: cron.trim(),
+    ...(settings.timezone === undefined ? {} : { timezone: settings.timezone }),
+    concurrency: settings.concurrency ?? DEFAULT_SCHEDULE.concurrency,
+    ...(settings.timeout === undefined
+      ? {}
+      : { timeoutMs: positiveDurationMs(settings.timeout, 0) }),
+    historyLimit: settings.history ?? DEFAULT_SCHEDULE.historyLimit,
+  };
+}
+
+/** A hook list, or one hook standing for a list of one. */
+export function hookSpecs(entry: HookListEntry | undefined): HookSpec[] {
+  if (entry === undefined) return [];
+  const hooks = Array.isArray(entry) ? entry : [entry];
+  return hooks.map((hook) => {
+    const settings = typeof hook === 'string' || Array.isArray(hook) ? { command: hook } : hook;
+    return {
+      command: commandArgv(settings.command),
+      timeoutMs: positiveDurationMs(settings.timeout, DEFAULT_HOOK.timeoutMs),
+      retries: settings.retries ?? DEFAULT_HOOK.retries,
+      continueOnError: settings.continue_on_error ?? DEFAULT_HOOK.continueOnError,
+    };
+  });
+}
+
+/** A string runs under a shell so that pipes, globs and `$VAR` work as written. */
+function commandArgv(command: string | readonly string[]): string[] {
+  return typeof command === 'string' ? ['/bin/sh', '-c', command] : [...command];
 }
 
 function envStrings(
@@ -125,11 +213,4 @@ function dependencyMap(
       { condition: dependency?.condition ?? DEFAULT_CONDITION },
     ]),
   );
-}
-
-function durationMs(value: string | number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new Error(`normalize: ${JSON.stringify(value)} is not a duration`);
-  return ms;
 }

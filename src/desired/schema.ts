@@ -1,6 +1,7 @@
 /**
  * The configuration file as written (after `${...}` interpolation), before defaults. Unknown
- * keys are errors everywhere, so a typo never silently falls back to a default.
+ * keys are errors everywhere, so a typo never silently falls back to a default. Probes, hooks
+ * and schedules have their own files (probes-schema.ts, hooks-schema.ts, schedule-schema.ts).
  *
  * Besides standard JSON Schema keywords, nodes carry annotations read by schema-problems.ts:
  * - `description`: what was expected, completing "expected ..." in a message;
@@ -9,14 +10,20 @@
  * - `suggest`: values to offer in "did you mean ...?" when a string does not match.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { DURATION_PATTERN } from './duration.ts';
+import { GlobalHooksSchema, HookListSchema } from './hooks-schema.ts';
+import { ProbesSchema } from './probes-schema.ts';
+import { ScheduleSchema, ScheduleSettings } from './schedule-schema.ts';
+import {
+  AnyKey,
+  CommandSchema,
+  DurationSchema,
+  PositiveDurationSchema,
+  strict,
+} from './schema-common.ts';
 import { SIGNAL_NAMES, SIGNAL_PATTERN } from './signal.ts';
-import type { DependencyCondition } from './types.ts';
+import type { DependencyCondition, ProcessType } from './types.ts';
 
-const strict = { additionalProperties: false } as const;
-
-/** Any mapping key. TypeBox's default key pattern `^(.*)$` would skip keys holding a newline. */
-const AnyKey = Type.String({ pattern: String.raw`^[\s\S]*$` });
+export { DurationSchema } from './schema-common.ts';
 
 /**
  * Conditions a dependency can wait for. Adding one: extend `DependencyCondition` in types.ts,
@@ -24,15 +31,11 @@ const AnyKey = Type.String({ pattern: String.raw`^[\s\S]*$` });
  */
 export const DEPENDENCY_CONDITIONS = [
   'process_started',
+  'process_healthy',
+  'process_completed_successfully',
 ] as const satisfies readonly DependencyCondition[];
 
-export const DurationSchema = Type.Union(
-  [Type.String({ pattern: DURATION_PATTERN }), Type.Number({ minimum: 0 })],
-  {
-    description: 'a duration such as "500ms", "10s", "5m", "1m30s" or a number of seconds',
-    code: 'CONFIG_DURATION',
-  },
-);
+export const PROCESS_TYPES = ['longrun', 'oneshot'] as const satisfies readonly ProcessType[];
 
 export const BackoffSchema = Type.Object(
   {
@@ -59,17 +62,9 @@ export const GlobalSchema = Type.Object(
     ),
     restart_backoff: Type.Optional(BackoffSchema),
     max_log_line: Type.Optional(Type.Integer({ minimum: 256 })),
+    hooks: Type.Optional(GlobalHooksSchema),
   },
   strict,
-);
-
-const CommandSchema = Type.Union(
-  [
-    // A string of blanks would run `/bin/sh -c ' '`, exit 0 and restart forever.
-    Type.String({ pattern: String.raw`\S`, code: 'CONFIG_COMMAND_EMPTY' }),
-    Type.Array(Type.String(), { minItems: 1, code: 'CONFIG_COMMAND_EMPTY' }),
-  ],
-  { description: 'a command string or a list of arguments' },
 );
 
 const IdentitySchema = (what: string) =>
@@ -108,6 +103,14 @@ export const StopSchema = Type.Object(
   strict,
 );
 
+const RolloutSchema = Type.Object(
+  {
+    max_unavailable: Type.Optional(Type.Integer({ minimum: 0 })),
+    max_surge: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  strict,
+);
+
 export const ProcessSchema = Type.Object(
   {
     command: CommandSchema,
@@ -130,6 +133,19 @@ export const ProcessSchema = Type.Object(
     depends_on: Type.Optional(DependsOnSchema),
     stop: Type.Optional(StopSchema),
     restart_backoff: Type.Optional(BackoffSchema),
+    type: Type.Optional(Type.Union(PROCESS_TYPES.map((t) => Type.Literal(t)))),
+    critical: Type.Optional(Type.Boolean()),
+    // The same as `critical`, in the words of other supervisors: `exit` is `critical: true`.
+    on_failure: Type.Optional(Type.Union([Type.Literal('restart'), Type.Literal('exit')])),
+    max_restarts: Type.Optional(Type.Integer({ minimum: 0 })),
+    restart_window: Type.Optional(PositiveDurationSchema),
+    probes: Type.Optional(ProbesSchema),
+    schedule: Type.Optional(ScheduleSchema),
+    // Next to a cron string; with a `schedule` mapping they go inside it.
+    ...ScheduleSettings,
+    rollout: Type.Optional(RolloutSchema),
+    post_start: Type.Optional(HookListSchema),
+    pre_stop: Type.Optional(HookListSchema),
   },
   strict,
 );
@@ -150,3 +166,4 @@ export type ConfigFile = Static<typeof ConfigFileSchema>;
 export type ProcessEntry = Static<typeof ProcessSchema>;
 export type GlobalEntry = Static<typeof GlobalSchema>;
 export type BackoffEntry = Static<typeof BackoffSchema>;
+export type RolloutEntry = Static<typeof RolloutSchema>;

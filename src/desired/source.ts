@@ -3,6 +3,7 @@
  * `file:line:column` in messages) and how numbers were spelt. `${...}` is expanded here, in the
  * string values of the parsed document rather than in the raw text, so a variable's value can
  * never add YAML structure. Mapping keys are not interpolated: they are the file's shape.
+ * Inside probe targets, per-instance variables are kept for the probe runner to fill in.
  */
 import {
   type Alias,
@@ -17,6 +18,7 @@ import {
 import { formatMessage } from '../errors.ts';
 import { type DocPath, type Problem, toPointer } from './diagnostics.ts';
 import { type Env, interpolate, isWholeExpression } from './interpolate.ts';
+import { isInProbeTarget, PER_INSTANCE_VARIABLES } from './probe-target.ts';
 
 export interface Position {
   readonly line: number;
@@ -164,7 +166,10 @@ class Walker {
       this.numberTexts.set(pointer, source);
     }
     if (typeof value !== 'string') return value;
-    const { value: expanded, errors } = interpolate(value, this.env);
+    const { value: expanded, errors } = interpolate(value, this.env, {
+      perInstance: PER_INSTANCE_VARIABLES,
+      keepPerInstance: isInProbeTarget(path),
+    });
     if (expanded !== value) this.originals.set(pointer, value);
     if (isWholeExpression(value)) this.wholeExpressions.add(pointer);
     for (const message of errors) {

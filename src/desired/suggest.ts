@@ -21,6 +21,20 @@ const ALIASES: Readonly<Record<string, string>> = {
   stop_signal: 'stop',
   stopwaitsecs: 'stop',
   backoff: 'restart_backoff',
+  // Kubernetes' probe words.
+  healthcheck: 'probes',
+  readinessprobe: 'probes',
+  livenessprobe: 'probes',
+  startupprobe: 'probes',
+  initialdelayseconds: 'initial_delay',
+  periodseconds: 'period',
+  timeoutseconds: 'timeout',
+  httpget: 'http',
+  tcpsocket: 'tcp',
+  // supervisord's and cron's.
+  startretries: 'max_restarts',
+  cron: 'schedule',
+  tz: 'timezone',
 };
 
 /** The candidate the input most likely meant, or undefined when none is close. */

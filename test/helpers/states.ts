@@ -69,5 +69,9 @@ export function running(
 }
 
 export function observedOf(instances: InstanceState[]): ObservedState {
-  return { since: 0, processes: {}, instances: Object.fromEntries(instances.map((i) => [i.id, i])) };
+  return {
+    since: 0,
+    processes: {},
+    instances: Object.fromEntries(instances.map((i) => [i.id, i])),
+  };
 }

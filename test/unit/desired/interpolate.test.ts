@@ -76,6 +76,50 @@ describe('interpolate', () => {
   });
 });
 
+describe('interpolate: per-instance variables', () => {
+  const perInstance = new Set(['PHPEEK_PM_REPLICA']);
+  const keep = { perInstance, keepPerInstance: true };
+
+  test('a per-instance ${NAME} is kept as written where it is filled in later', () => {
+    assert.deepEqual(interpolate('90${PHPEEK_PM_REPLICA}', env, keep), {
+      value: '90${PHPEEK_PM_REPLICA}',
+      errors: [],
+    });
+  });
+
+  test('other variables around it are still expanded', () => {
+    assert.deepEqual(interpolate('${HOST}:90${PHPEEK_PM_REPLICA}', env, keep), {
+      value: 'db:90${PHPEEK_PM_REPLICA}',
+      errors: [],
+    });
+  });
+
+  test('a per-instance variable is kept even when the manager has it set', () => {
+    const nested = { ...env, PHPEEK_PM_REPLICA: '3' };
+    assert.equal(interpolate('${PHPEEK_PM_REPLICA}', nested, keep).value, '${PHPEEK_PM_REPLICA}');
+  });
+
+  test('a default on a per-instance variable is an error: it is never unset', () => {
+    const { errors } = interpolate('${PHPEEK_PM_REPLICA:-0}', env, keep);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /filled in for each instance .*write \$\{PHPEEK_PM_REPLICA\}/);
+  });
+
+  test('elsewhere, an unset per-instance variable says where it can be used', () => {
+    const { errors } = interpolate('${PHPEEK_PM_REPLICA}', env, { perInstance });
+    assert.equal(errors.length, 1);
+    assert.match(
+      errors[0] ?? '',
+      /not set: it is filled in for each instance only in probe targets/,
+    );
+  });
+
+  test('elsewhere, a per-instance variable set in the environment is expanded as usual', () => {
+    const nested = { ...env, PHPEEK_PM_REPLICA: '3' };
+    assert.equal(interpolate('${PHPEEK_PM_REPLICA}', nested, { perInstance }).value, '3');
+  });
+});
+
 describe('isWholeExpression', () => {
   const cases: [string, string, boolean][] = [
     ['a single expression is whole', '${WORKERS}', true],

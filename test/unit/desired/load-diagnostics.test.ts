@@ -217,13 +217,14 @@ describe('parseDesired: diagnostics', () => {
     ],
     [
       'an unknown dependency condition lists the known ones',
-      'processes:\n  a: { command: x, depends_on: { b: { condition: process_healthy } } }\n  b: { command: x }\n',
+      'processes:\n  a: { command: x, depends_on: { b: { condition: process_ready } } }\n  b: { command: x }\n',
       {},
       {
         code: 'CONFIG_SCHEMA',
         path: 'processes.a.depends_on.b.condition',
         line: 2,
-        message: /^expected "process_started", found "process_healthy"$/,
+        message:
+          /^expected one of "process_started", "process_healthy", "process_completed_successfully", found "process_ready"$/,
       },
     ],
     [

@@ -16,6 +16,7 @@ describe('parseDesired: normalized output', () => {
   test('a minimal file gets every default', () => {
     const { global, processes } = valid('processes:\n  app:\n    command: [php-fpm, -F]\n');
     assert.deepEqual(global, {
+      hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
       shutdownTimeoutMs: 30_000,
       logFormat: 'text',
       logLevel: 'info',
@@ -26,6 +27,7 @@ describe('parseDesired: normalized output', () => {
     assert.match(specHash, /^[0-9a-f]{12}$/);
     assert.deepEqual(app, {
       name: 'app',
+      type: 'longrun',
       command: ['php-fpm', '-F'],
       env: {},
       replicas: 1,
@@ -34,6 +36,11 @@ describe('parseDesired: normalized output', () => {
       dependsOn: {},
       stop: { signal: 'SIGTERM', timeoutMs: 10_000 },
       backoff: { initialMs: 1000, maxMs: 60_000, resetAfterMs: 60_000 },
+      critical: false,
+      probes: {},
+      rollout: { maxUnavailable: 1, maxSurge: 0 },
+      postStart: [],
+      preStop: [],
     });
   });
 
@@ -48,6 +55,7 @@ global:
 processes: {}
 `);
     assert.deepEqual(global, {
+      hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
       shutdownTimeoutMs: 90_000,
       logFormat: 'json',
       logLevel: 'debug',

@@ -52,6 +52,32 @@ describe('specHash', () => {
     ],
     ['a dependency change keeps the hash', `${base}    depends_on: [db]\n  db:\n    command: x\n`],
     [
+      'a probe keeps the hash',
+      base.replace(
+        'replicas: 2',
+        'replicas: 2\n    probes: { readiness: { tcp: { port: 9000 } } }',
+      ),
+    ],
+    [
+      'hooks keep the hash',
+      base.replace('replicas: 2', 'replicas: 2\n    post_start: [x]\n    pre_stop: [y]'),
+    ],
+    [
+      'a rollout setting keeps the hash',
+      base.replace('replicas: 2', 'replicas: 2\n    rollout: { max_surge: 1 }'),
+    ],
+    [
+      'restart limits and critical keep the hash',
+      base.replace(
+        'replicas: 2',
+        'replicas: 2\n    max_restarts: 3\n    restart_window: 1m\n    critical: true',
+      ),
+    ],
+    [
+      'a schedule keeps the hash',
+      base.replace('replicas: 2', 'schedule: "0 3 * * *"\n    timezone: UTC'),
+    ],
+    [
       'env order keeps the hash',
       base.replace('{ APP_ENV: prod, DEBUG: "0" }', '{ DEBUG: "0", APP_ENV: prod }'),
     ],

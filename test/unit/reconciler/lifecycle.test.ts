@@ -35,7 +35,7 @@ const exited = (code: number | null, at: number, extra = {}) => ({
   ...extra,
 });
 const summary = (actions: readonly Action[]) =>
-  actions.map((a) => `${a.kind} ${'id' in a ? a.id : a.process}`).sort();
+  actions.map((a) => `${a.kind} ${'id' in a ? a.id : 'process' in a ? a.process : ''}`).sort();
 
 interface Case {
   name: string;
