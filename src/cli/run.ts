@@ -12,6 +12,7 @@ import { createChildOutput } from '../logs/output.ts';
 import { ReconcileLoop } from '../reconciler/loop.ts';
 import { describeAction, describeEvent } from './describe.ts';
 import { GlobalHookRunner } from './global-hooks.ts';
+import { createProbeSync } from './probe-sync.ts';
 import { exitCodeForSignal, installSignalHandlers } from './signals.ts';
 
 export interface RunOptions {
@@ -99,8 +100,12 @@ export async function run(options: RunOptions): Promise<void> {
       if (store.get().shutdown) return;
       requestShutdown(reason, code, code, systemClock.now());
     },
-    onReconciled: (desired, observed) => hooks.afterReconcile(desired, observed),
+    onReconciled: (desired, observed) => {
+      hooks.afterReconcile(desired, observed);
+      probes.sync(desired, observed);
+    },
     onExit: async (code) => {
+      probes.stop();
       await hooks.postStop(store.get().global.shutdownTimeoutMs);
       const killed = killSurvivors(groups);
       if (killed > 0) logger.warn(`killed ${killed} leftover process${killed === 1 ? '' : 'es'}`);
@@ -113,6 +118,7 @@ export async function run(options: RunOptions): Promise<void> {
       setTimeout(exit, 2_000).unref();
     },
   });
+  const probes = createProbeSync(systemClock, (attempt) => loop.reportProbe(attempt));
   store.subscribe(() => loop.trigger());
 
   const reloader = new ConfigReloader({

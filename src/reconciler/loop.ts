@@ -33,6 +33,16 @@ export interface LoopOptions {
   readonly onReconciled?: (desired: DesiredState, observed: ObservedState) => void;
 }
 
+/**
+ * Whether an event can change the plan. Probe attempts arrive all the time; the planner only
+ * looks at their thresholded state, so an attempt that leaves it as it was needs no reconcile.
+ */
+function changesPlan(event: ObservedEvent, previous: ObservedState, next: ObservedState): boolean {
+  if (event.type !== 'probe-result') return true;
+  const before = previous.instances[event.id]?.probes[event.probe]?.state;
+  return before !== next.instances[event.id]?.probes[event.probe]?.state;
+}
+
 /** One probe attempt, as a probe runner reports it. */
 export interface ProbeAttempt {
   readonly id: string;
@@ -95,7 +105,7 @@ export class ReconcileLoop {
     if (next === previous) return;
     this.observed = next;
     this.logEvent(event, previous, next);
-    this.trigger();
+    if (changesPlan(event, previous, next)) this.trigger();
   }
 
   /** Records a probe attempt, with the thresholds of the probe as the spec says now. */

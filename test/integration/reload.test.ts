@@ -30,7 +30,11 @@ describe('applying file edits live', () => {
       m.writeConfig(config(5), style);
       const scaledUp = await m.waitForInstances([...ids('worker', 5), 'steady-0']);
       for (const id of ['worker-0', 'worker-1', 'steady-0']) {
-        assert.equal(scaledUp.get(id), first.get(id), `${id} was restarted by a scale up`);
+        assert.equal(
+          scaledUp.get(id),
+          first.get(id),
+          `${id} was restarted by a scale up\n${m.tail()}`,
+        );
       }
 
       m.writeConfig(config(1), style);
