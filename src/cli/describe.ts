@@ -13,6 +13,8 @@ export function describeAction(action: Action): string {
       return `kill ${action.id} (pid ${action.pid}): ${action.reason}`;
     case 'forget':
       return `forget ${action.id}: ${action.reason}`;
+    case 'retire':
+      return `retire ${action.id}: ${action.reason}`;
     case 'skip-run':
       return `${action.process}: ${action.reason}`;
     case 'shutdown':

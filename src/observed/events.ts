@@ -74,4 +74,10 @@ export type ObservedEvent =
       readonly at: number;
       readonly historyLimit: number;
     }
+  | {
+      /** The instance leaves its slot for a surge replacement (see InstanceState.retiredFrom). */
+      readonly type: 'retired';
+      readonly id: string;
+      readonly at: number;
+    }
   | { readonly type: 'forgotten'; readonly id: string };

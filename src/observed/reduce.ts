@@ -42,7 +42,7 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
     pushHistory(proc.history, record, event.historyLimit);
     return;
   }
-  const current = draft.instances[event.id];
+  const current = instanceFor(draft, event);
   switch (event.type) {
     case 'spawn-issued': {
       const keep = current !== undefined && current.specHash === event.specHash;
@@ -172,11 +172,41 @@ function applyEvent(draft: Draft<ObservedState>, event: ObservedEvent): void {
       );
       return;
     }
+    case 'retired': {
+      if (current === undefined || current.retiredFrom !== undefined) return;
+      const key = retiredKey(current.id, current.specHash);
+      delete draft.instances[event.id];
+      current.id = key;
+      current.retiredFrom = event.id;
+      draft.instances[key] = current;
+      return;
+    }
     case 'forgotten': {
       delete draft.instances[event.id];
       return;
     }
   }
+}
+
+export function retiredKey(slot: string, specHash: string): string {
+  return `${slot}@${specHash}`;
+}
+
+/**
+ * The instance an event is about. Executors report by slot id; an exit or probe result whose
+ * pid is not the slot's current one may belong to an instance retired from that slot.
+ */
+function instanceFor(
+  draft: Draft<ObservedState>,
+  event: ObservedEvent,
+): Draft<InstanceState> | undefined {
+  if (!('id' in event)) return undefined;
+  const current = draft.instances[event.id];
+  if (!('pid' in event) || current?.pid === event.pid) return current;
+  for (const instance of Object.values(draft.instances)) {
+    if (instance.retiredFrom === event.id && instance.pid === event.pid) return instance;
+  }
+  return current;
 }
 
 function recordFailure(instance: Draft<InstanceState>, at: number): void {

@@ -75,6 +75,12 @@ export interface InstanceState {
   readonly probes: Readonly<Partial<Record<ProbeKind, ProbeStatus>>>;
   /** For a scheduled run: the fire time it belongs to. */
   readonly scheduledFor?: number;
+  /**
+   * Set on an instance moved out of its slot during a rolling replacement with surge: it keeps
+   * running (keyed `<slot>@<specHash>`) while a new instance takes the slot, until that one
+   * is ready. The value is the slot's id.
+   */
+  readonly retiredFrom?: string;
 }
 
 /** One finished (or skipped) run of a scheduled process. */

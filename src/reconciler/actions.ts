@@ -37,6 +37,16 @@ export type Action =
       readonly reason: string;
     }
   | {
+      /**
+       * Move a running instance out of its slot so that a replacement can start beside it
+       * (rolling replacement with `max_surge`); it is stopped once the replacement is ready.
+       */
+      readonly kind: 'retire';
+      readonly id: string;
+      readonly process: string;
+      readonly reason: string;
+    }
+  | {
       /** Drop the record of an exited instance that is no longer desired. */
       readonly kind: 'forget';
       readonly id: string;

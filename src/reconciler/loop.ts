@@ -238,6 +238,9 @@ export class ReconcileLoop {
       case 'forget':
         this.dispatch({ type: 'forgotten', id: action.id });
         return;
+      case 'retire':
+        this.dispatch({ type: 'retired', id: action.id, at: now });
+        return;
       case 'skip-run':
         this.dispatch({
           type: 'run-skipped',

@@ -24,6 +24,7 @@ export function plan(desired: DesiredState, observed: ObservedState, now: number
     const spec = desired.processes[instance.process];
     if (spec?.enabled && spec.schedule !== undefined) continue;
     const wanted = spec === undefined ? 0 : desiredReplicas(spec);
+    // Retired instances of a running rollout are planned with their process (replicas.ts).
     if (instance.index < wanted) continue;
     planUnwanted(out, instance, spec, wanted);
   }

@@ -2,7 +2,7 @@ import type { DesiredState, ProcessSpec } from '../desired/types.ts';
 import type { InstanceState, ObservedState } from '../observed/types.ts';
 import { unmetDependency } from './dependencies.ts';
 import { desiredReplicas, instanceId } from './instance-ids.ts';
-import { describeExit, exitOutcome, startupDone } from './outcome.ts';
+import { describeExit, exitOutcome, isReady, startupDone } from './outcome.ts';
 import type { PlanBuilder } from './plan-builder.ts';
 import { stopInstance } from './stop.ts';
 
@@ -18,13 +18,18 @@ export function planReplicas(
   spec: ProcessSpec,
 ): void {
   const wanted = desiredReplicas(spec);
-  const instances = Array.from(
+  const slots = Array.from(
     { length: wanted },
     (_, i) => observed.instances[instanceId(spec.name, i)],
   );
-  const rollout = new RolloutBudget(spec, instances);
+  // Retired instances beyond the desired count are stopped as scaled down (plan.ts).
+  const retired = Object.values(observed.instances).filter(
+    (i) => i.process === spec.name && i.retiredFrom !== undefined && i.index < wanted,
+  );
+  const rollout = new RolloutBudget(spec, slots, retired);
+  for (const instance of retired) planRetired(out, observed, spec, instance);
   for (let index = 0; index < wanted; index++) {
-    const instance = instances[index];
+    const instance = slots[index];
     if (
       instance === undefined ||
       (instance.specHash !== spec.specHash && instance.phase === 'exited')
@@ -54,41 +59,57 @@ function planFirstStart(
     return;
   }
   const siblings = Object.values(observed.instances).some((i) => i.process === spec.name);
-  const reason =
-    previous !== undefined
-      ? 'spec changed: replaced'
-      : siblings
-        ? `scaled up to ${spec.replicas} replicas`
-        : 'start';
+  const replacing =
+    previous !== undefined || Object.values(observed.instances).some((i) => i.retiredFrom === id);
+  const reason = replacing
+    ? 'spec changed: replaced'
+    : siblings
+      ? `scaled up to ${spec.replicas} replicas`
+      : 'start';
   out.act({ kind: 'spawn', id, process: spec.name, index, specHash: spec.specHash, reason });
 }
 
 /**
- * How many instances may be unavailable at once while replacing (`rollout.max_unavailable`).
- * Instances are replaced in place (same id), one slot at a time: the next old instance is
- * stopped only while fewer than the budget are unavailable.
+ * The budget of a rolling replacement. `max_surge` instances may run beside the desired ones:
+ * an old instance is retired from its slot and keeps serving until its replacement is ready.
+ * Beyond the surge, old instances are replaced in place while fewer than `max_unavailable` of
+ * the desired count are unavailable.
  */
 class RolloutBudget {
   private unavailable: number;
+  private surge: number;
   private readonly limit: number;
   private readonly total: number;
+  private readonly maxSurge: number;
 
-  constructor(spec: ProcessSpec, instances: readonly (InstanceState | undefined)[]) {
-    this.total = instances.length;
-    this.limit = Math.max(1, spec.rollout.maxUnavailable);
-    this.unavailable = instances.filter((i) => !isAvailable(i, spec)).length;
+  constructor(
+    spec: ProcessSpec,
+    slots: readonly (InstanceState | undefined)[],
+    retired: readonly InstanceState[],
+  ) {
+    this.total = slots.length;
+    this.limit = spec.rollout.maxUnavailable;
+    const available = [...slots, ...retired].filter((i) => isAvailable(i, spec)).length;
+    this.unavailable = Math.max(0, this.total - available);
+    this.surge = spec.rollout.maxSurge - retired.filter((i) => i.phase !== 'exited').length;
+    this.maxSurge = spec.rollout.maxSurge;
   }
 
-  /** Takes one unit of the budget to stop `instance`, if the budget allows. */
-  take(instance: InstanceState, spec: ProcessSpec): boolean {
-    if (!isAvailable(instance, spec)) return true;
-    if (this.unavailable + 1 > this.limit) return false;
+  /** How to make room for the replacement of `instance`, if the budget allows now. */
+  take(instance: InstanceState, spec: ProcessSpec): 'retire' | 'stop' | undefined {
+    if (this.surge > 0 && isAvailable(instance, spec)) {
+      this.surge--;
+      return 'retire';
+    }
+    if (!isAvailable(instance, spec)) return 'stop';
+    if (this.unavailable + 1 > this.limit) return undefined;
     this.unavailable++;
-    return true;
+    return 'stop';
   }
 
   describe(): string {
-    return `${this.unavailable}/${this.total} unavailable, max_unavailable ${this.limit}`;
+    const surge = this.maxSurge > 0 ? `, max_surge ${this.maxSurge} in use` : '';
+    return `${this.unavailable}/${this.total} unavailable, max_unavailable ${this.limit}${surge}`;
   }
 }
 
@@ -109,15 +130,54 @@ function planReplacement(
     return;
   }
   if (instance.phase === 'starting') return;
-  if (!rollout.take(instance, spec)) {
-    out.block({
-      id: instance.id,
-      process: spec.name,
-      reason: `rolling replacement: waiting (${rollout.describe()})`,
-    });
-    return;
+  switch (rollout.take(instance, spec)) {
+    case 'retire':
+      out.act({
+        kind: 'retire',
+        id: instance.id,
+        process: spec.name,
+        reason: 'spec changed: rolling replacement, the new instance starts beside it (max_surge)',
+      });
+      return;
+    case 'stop':
+      stopInstance(out, instance, spec, 'spec changed: rolling replacement');
+      return;
+    case undefined:
+      out.block({
+        id: instance.id,
+        process: spec.name,
+        reason: `rolling replacement: waiting (${rollout.describe()})`,
+      });
   }
-  stopInstance(out, instance, spec, 'spec changed: rolling replacement');
+}
+
+/** An instance retired from its slot: stop it once its replacement is ready, forget it after. */
+function planRetired(
+  out: PlanBuilder,
+  observed: ObservedState,
+  spec: ProcessSpec,
+  instance: InstanceState,
+): void {
+  const slot = instance.retiredFrom as string;
+  switch (instance.phase) {
+    case 'exited':
+      out.act({ kind: 'forget', id: instance.id, process: spec.name, reason: 'replaced' });
+      return;
+    case 'stopping':
+      stopInstance(out, instance, spec, instance.stopReason ?? 'replaced');
+      return;
+    default: {
+      if (isReady(observed.instances[slot], spec)) {
+        stopInstance(out, instance, spec, `replaced by the new ${slot} (rolling replacement)`);
+        return;
+      }
+      out.block({
+        id: instance.id,
+        process: spec.name,
+        reason: `rolling replacement: serving until the new ${slot} is ready`,
+      });
+    }
+  }
 }
 
 /** The instance runs, or ran, under the current spec. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { fixture, ManagerUnderTest } from '../helpers/manager.ts';
+import { descendants, envOf } from '../helpers/procfs.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const server = fixture('http-server.mjs');
@@ -177,6 +178,58 @@ processes:
     await observer;
     assert.ok(minServing >= 3, `at one point only ${minServing} of 4 replicas answered`);
     assert.equal(m.lines.filter((l) => /stop api-\d .*rolling replacement/.test(l)).length, 4);
+  });
+
+  it('rolling replacement with max_surge keeps every replica running beside its replacement', async () => {
+    const config = (version: string) => `
+processes:
+  w:
+    command: ["sleep", "1000"]
+    replicas: 2
+    env: { VERSION: "${version}" }
+    rollout: { max_unavailable: 0, max_surge: 1 }
+    probes:
+      readiness: { exec: { command: ["true"] }, initial_delay: 300ms, period: 100ms }
+`;
+    const m = start(config('1'));
+    await waitFor(
+      'both ready',
+      () => m.lines.filter((l) => /readiness probe passed/.test(l)).length >= 2,
+    );
+    const running = () => {
+      const versions: string[] = [];
+      for (const p of descendants(m.managerPid())) {
+        if (p.ppid !== m.managerPid() || p.state === 'Z') continue;
+        if (envOf(p.pid, 'PHPEEK_PM_PROCESS_NAME') === 'w')
+          versions.push(envOf(p.pid, 'VERSION') ?? '?');
+      }
+      return versions;
+    };
+    let min = 2;
+    let max = 2;
+    let watching = true;
+    const observer = (async () => {
+      while (watching) {
+        const n = running().length;
+        min = Math.min(min, n);
+        max = Math.max(max, n);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    m.writeConfig(config('2'));
+    await waitFor(
+      'both replaced',
+      () => {
+        const v = running();
+        return v.length === 2 && v.every((x) => x === '2');
+      },
+      20_000,
+    );
+    watching = false;
+    await observer;
+    assert.ok(min >= 2, `only ${min} running at one point`);
+    assert.ok(max <= 3, `${max} running at one point (max_surge 1)`);
+    assert.equal(m.lines.filter((l) => /retire w-\d/.test(l)).length, 2);
   });
 
   it('a critical process that fails for good makes the manager exit with its code', async () => {

@@ -143,3 +143,24 @@ describe('reduceObserved', () => {
     assert.deepEqual(s.instances, {});
   });
 });
+
+describe('reduceObserved: retired instances', () => {
+  it('moves a retired instance out of its slot and routes its exit by pid', () => {
+    let s = reduceObservedAll(emptyObserved, [
+      issue('w-0', 'v1'),
+      { type: 'spawned', id: 'w-0', pid: 10, at: 0 },
+    ]);
+    s = reduceObserved(s, { type: 'retired', id: 'w-0', at: 1 });
+    assert.equal(s.instances['w-0'], undefined);
+    assert.equal(s.instances['w-0@v1']?.retiredFrom, 'w-0');
+    s = reduceObservedAll(s, [
+      issue('w-0', 'v2', 2),
+      { type: 'spawned', id: 'w-0', pid: 11, at: 2 },
+    ]);
+    // The executor reports the old process's exit under the slot id, with its own pid.
+    s = reduceObserved(s, exited(10, 3, 0));
+    assert.equal(s.instances['w-0@v1']?.phase, 'exited');
+    assert.equal(s.instances['w-0']?.phase, 'running');
+    assert.equal(s.instances['w-0']?.pid, 11);
+  });
+});

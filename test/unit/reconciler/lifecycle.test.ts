@@ -266,6 +266,54 @@ const cases: Case[] = [
     actions: ['stop w-0', 'stop w-1'],
   },
   {
+    name: 'with max_surge 1 and max_unavailable 0 an old instance is retired, not stopped',
+    desired: desiredOf([
+      proc('w', { replicas: 2, specHash: 'w-v2', rollout: { maxUnavailable: 0, maxSurge: 1 } }),
+    ]),
+    observed: observedOf([running('w', 0), running('w', 1)]),
+    actions: ['retire w-0'],
+    blocked: /w-1: rolling replacement: waiting/,
+  },
+  {
+    name: 'the slot of a retired instance gets its replacement while the old one keeps serving',
+    desired: desiredOf([
+      proc('w', { replicas: 2, specHash: 'w-v2', rollout: { maxUnavailable: 0, maxSurge: 1 } }),
+    ]),
+    observed: observedOf([
+      running('w', 0, { id: 'w-0@w-v1', retiredFrom: 'w-0' }),
+      running('w', 1),
+    ]),
+    actions: ['spawn w-0'],
+    reason: /spec changed: replaced/,
+    blocked: /w-0@w-v1: rolling replacement: serving until the new w-0 is ready/,
+  },
+  {
+    name: 'a retired instance is stopped once its replacement is ready',
+    desired: desiredOf([
+      proc('w', { replicas: 2, specHash: 'w-v2', rollout: { maxUnavailable: 0, maxSurge: 1 } }),
+    ]),
+    observed: observedOf([
+      running('w', 0, { id: 'w-0@w-v1', retiredFrom: 'w-0', pid: 500 }),
+      running('w', 0, { specHash: 'w-v2' }),
+      running('w', 1),
+    ]),
+    actions: ['stop w-0@w-v1'],
+    reason: /replaced by the new w-0/,
+    blocked: /w-1: rolling replacement: waiting/,
+  },
+  {
+    name: 'a retired instance that has exited is forgotten and the next one can surge',
+    desired: desiredOf([
+      proc('w', { replicas: 2, specHash: 'w-v2', rollout: { maxUnavailable: 0, maxSurge: 1 } }),
+    ]),
+    observed: observedOf([
+      running('w', 0, { id: 'w-0@w-v1', retiredFrom: 'w-0', phase: 'exited', pid: undefined }),
+      running('w', 0, { specHash: 'w-v2' }),
+      running('w', 1),
+    ]),
+    actions: ['forget w-0@w-v1', 'retire w-1'],
+  },
+  {
     name: 'a scheduled process that is not due asks to be woken at its next fire',
     desired: desiredOf([cronjob()]),
     observed: { since: T, instances: {}, processes: {} },
