@@ -43,6 +43,33 @@ export function createProbeSync(clock: Clock, report: (attempt: ProbeAttempt) =>
   };
 }
 
+/**
+ * Per-instance probe specs, cached per spec object (a reload makes a new one) so that the
+ * scheduler's by-value comparison sees the same object on every reconcile.
+ */
+const filledIn = new WeakMap<object, Map<string, Partial<Record<ProbeKind, ProbeSpec>>>>();
+
+function instanceProbes(
+  probes: Readonly<Partial<Record<ProbeKind, ProbeSpec>>>,
+  instance: { id: string; process: string; index: number },
+): Partial<Record<ProbeKind, ProbeSpec>> {
+  let byInstance = filledIn.get(probes);
+  if (byInstance === undefined) {
+    byInstance = new Map();
+    filledIn.set(probes, byInstance);
+  }
+  let result = byInstance.get(instance.id);
+  if (result === undefined) {
+    result = {};
+    for (const kind of Object.keys(probes) as ProbeKind[]) {
+      const probe = probes[kind]!;
+      result[kind] = { ...probe, target: instanceProbeTarget(probe.target, instance) };
+    }
+    byInstance.set(instance.id, result);
+  }
+  return result;
+}
+
 /** Running instances of processes with probes, their targets filled in per instance. */
 export function probeSubjects(desired: DesiredState, observed: ObservedState): ProbeSubject[] {
   const subjects: ProbeSubject[] = [];
@@ -51,18 +78,12 @@ export function probeSubjects(desired: DesiredState, observed: ObservedState): P
     const spec = desired.processes[instance.process];
     if (spec === undefined || instance.phase !== 'running' || instance.pid === undefined) continue;
     if (instance.specHash !== spec.specHash || instance.startedAt === undefined) continue;
-    const kinds = Object.keys(spec.probes) as ProbeKind[];
-    if (kinds.length === 0) continue;
-    const probes: Partial<Record<ProbeKind, ProbeSpec>> = {};
-    for (const kind of kinds) {
-      const probe = spec.probes[kind]!;
-      probes[kind] = { ...probe, target: instanceProbeTarget(probe.target, instance) };
-    }
+    if (Object.keys(spec.probes).length === 0) continue;
     subjects.push({
       id: instance.id,
       pid: instance.pid,
       startedAt: instance.startedAt,
-      probes,
+      probes: instanceProbes(spec.probes, instance),
       startupSucceeded: startupDone(instance, spec),
     });
   }

@@ -32,8 +32,9 @@ export interface StopSpec {
 
 /**
  * What a probe checks. Strings may hold `${PHPEEK_PM_REPLICA}`, `${PHPEEK_PM_INSTANCE_ID}` and
- * `${PHPEEK_PM_PROCESS_NAME}`, left as written at load time and filled in per instance by the
- * probe runner (see `instanceProbeTarget`), so each replica can be probed on its own port.
+ * `${PHPEEK_PM_PROCESS_NAME}`, left as written at load time and filled in per instance
+ * (`instanceProbeTarget`, called by src/cli/probe-sync.ts) before the probe runners get them,
+ * so each replica can be probed on its own port.
  */
 export type ProbeTarget =
   | { readonly type: 'exec'; readonly command: readonly string[] }
