@@ -62,6 +62,10 @@ export const errorCodes = {
     status: 400,
     message: 'restart_window needs max_restarts: it is the window that max_restarts counts in',
   },
+  CONFIG_REPLICAS_ABOVE_MAX: {
+    status: 400,
+    message: 'expected at most %s replicas (max_replicas), found %s',
+  },
   CONFIG_ROLLOUT: {
     status: 400,
     message:

@@ -61,6 +61,19 @@ function processProblems(name: string, entry: Record<string, unknown>): Problem[
       ),
     });
   }
+  const replicas = entry['replicas'];
+  const maxReplicas = entry['max_replicas'];
+  if (
+    Number.isInteger(replicas) &&
+    Number.isInteger(maxReplicas) &&
+    Number(replicas) > Number(maxReplicas)
+  ) {
+    problems.push({
+      code: 'CONFIG_REPLICAS_ABOVE_MAX',
+      path: [...path, 'replicas'],
+      message: formatMessage('CONFIG_REPLICAS_ABOVE_MAX', maxReplicas, replicas),
+    });
+  }
   const rollout = entry['rollout'];
   if (isRecord(rollout) && rollout['max_unavailable'] === 0 && (rollout['max_surge'] ?? 0) === 0) {
     problems.push({

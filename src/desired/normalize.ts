@@ -120,6 +120,7 @@ export function normalizeProcess(
     type,
     ...identity,
     replicas: entry.replicas ?? 1,
+    ...(entry.max_replicas === undefined ? {} : { maxReplicas: entry.max_replicas }),
     enabled: entry.enabled ?? true,
     // A oneshot that succeeded is done; `always` would run it again and again.
     restart: entry.restart ?? (type === 'oneshot' ? 'never' : 'always'),

@@ -115,6 +115,7 @@ export const ProcessSchema = Type.Object(
   {
     command: CommandSchema,
     replicas: Type.Optional(Type.Integer({ minimum: 0 })),
+    max_replicas: Type.Optional(Type.Integer({ minimum: 0 })),
     enabled: Type.Optional(Type.Boolean()),
     restart: Type.Optional(
       Type.Union([Type.Literal('always'), Type.Literal('on-failure'), Type.Literal('never')]),

@@ -91,6 +91,8 @@ export interface ProcessSpec {
   /** argv; a string command in the file becomes `['/bin/sh', '-c', command]`. */
   readonly command: readonly string[];
   readonly replicas: number;
+  /** Upper bound for `replicas` set through the API; undefined: no bound. */
+  readonly maxReplicas?: number;
   readonly enabled: boolean;
   readonly restart: RestartPolicy;
   readonly env: Readonly<Record<string, string>>;
