@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.ts';
 import { instanceProbeTarget } from '../desired/probe-target.ts';
-import type { DesiredState, ProbeKind, ProbeSpec } from '../desired/types.ts';
+import type { DesiredState, ProbeKind, ProbeSpec, ProcessSpec } from '../desired/types.ts';
 import type { ProbeScheduler, ProbeSubject } from '../executors/probes/probe-scheduler.ts';
+import { instanceEnv } from '../executors/process-executor.ts';
 import type { ObservedState } from '../observed/types.ts';
 import type { ProbeAttempt } from '../reconciler/loop.ts';
 import { startupDone } from '../reconciler/outcome.ts';
@@ -11,13 +12,18 @@ import { startupDone } from '../reconciler/outcome.ts';
  * code is loaded only once some process declares a probe, so a manager without probes never
  * pays for it at start-up.
  */
-export function createProbeSync(clock: Clock, report: (attempt: ProbeAttempt) => void) {
+export function createProbeSync(
+  clock: Clock,
+  report: (attempt: ProbeAttempt) => void,
+  baseEnv: Readonly<Record<string, string | undefined>> = {},
+) {
   let scheduler: ProbeScheduler | undefined;
   let loading: Promise<void> | undefined;
   let latest: { desired: DesiredState; observed: ObservedState } | undefined;
 
   const apply = () => {
-    if (scheduler && latest) scheduler.sync(probeSubjects(latest.desired, latest.observed));
+    if (scheduler && latest)
+      scheduler.sync(probeSubjects(latest.desired, latest.observed, baseEnv));
   };
 
   return {
@@ -50,9 +56,11 @@ export function createProbeSync(clock: Clock, report: (attempt: ProbeAttempt) =>
 const filledIn = new WeakMap<object, Map<string, Partial<Record<ProbeKind, ProbeSpec>>>>();
 
 function instanceProbes(
-  probes: Readonly<Partial<Record<ProbeKind, ProbeSpec>>>,
+  spec: ProcessSpec,
   instance: { id: string; process: string; index: number },
+  baseEnv: Readonly<Record<string, string | undefined>>,
 ): Partial<Record<ProbeKind, ProbeSpec>> {
+  const probes = spec.probes;
   let byInstance = filledIn.get(probes);
   if (byInstance === undefined) {
     byInstance = new Map();
@@ -63,7 +71,16 @@ function instanceProbes(
     result = {};
     for (const kind of Object.keys(probes) as ProbeKind[]) {
       const probe = probes[kind]!;
-      result[kind] = { ...probe, target: instanceProbeTarget(probe.target, instance) };
+      const target = instanceProbeTarget(probe.target, instance);
+      // An exec probe runs as the instance would: its environment and working directory.
+      const context =
+        target.type === 'exec'
+          ? {
+              env: instanceEnv(baseEnv, spec, instance.id, instance.index),
+              ...(spec.workingDir === undefined ? {} : { cwd: spec.workingDir }),
+            }
+          : {};
+      result[kind] = { ...probe, target: { ...target, ...context } };
     }
     byInstance.set(instance.id, result);
   }
@@ -71,7 +88,11 @@ function instanceProbes(
 }
 
 /** Running instances of processes with probes, their targets filled in per instance. */
-export function probeSubjects(desired: DesiredState, observed: ObservedState): ProbeSubject[] {
+export function probeSubjects(
+  desired: DesiredState,
+  observed: ObservedState,
+  baseEnv: Readonly<Record<string, string | undefined>> = {},
+): ProbeSubject[] {
   const subjects: ProbeSubject[] = [];
   if (desired.shutdown) return subjects;
   for (const instance of Object.values(observed.instances)) {
@@ -83,7 +104,7 @@ export function probeSubjects(desired: DesiredState, observed: ObservedState): P
       id: instance.id,
       pid: instance.pid,
       startedAt: instance.startedAt,
-      probes: instanceProbes(spec.probes, instance),
+      probes: instanceProbes(spec, instance, baseEnv),
       startupSucceeded: startupDone(instance, spec),
     });
   }

@@ -30,6 +30,8 @@ export const DEFAULT_GLOBAL: GlobalSpec = {
   logLevel: 'info',
   restartBackoff: DEFAULT_BACKOFF,
   maxLogLineBytes: 16_384,
+  api: { listen: '127.0.0.1:9180', socket: '/run/phpeek-pm/api.sock' },
+  metrics: { listen: '0.0.0.0:9090', path: '/metrics' },
 };
 
 export const DEFAULT_STOP: StopSpec = { signal: 'SIGTERM', timeoutMs: 10_000 };
@@ -86,6 +88,15 @@ export function normalizeGlobal(entry: GlobalEntry = {}): GlobalSpec {
     logLevel: entry.log_level ?? DEFAULT_GLOBAL.logLevel,
     restartBackoff: mergeBackoff(DEFAULT_BACKOFF, entry.restart_backoff),
     maxLogLineBytes: entry.max_log_line ?? DEFAULT_GLOBAL.maxLogLineBytes,
+    api: {
+      listen: entry.api?.listen ?? DEFAULT_GLOBAL.api.listen,
+      socket: entry.api?.socket ?? DEFAULT_GLOBAL.api.socket,
+      ...(entry.api?.token === undefined ? {} : { token: entry.api.token }),
+    },
+    metrics: {
+      listen: entry.metrics?.listen ?? DEFAULT_GLOBAL.metrics.listen,
+      path: entry.metrics?.path ?? DEFAULT_GLOBAL.metrics.path,
+    },
   };
 }
 

@@ -41,12 +41,26 @@ export class ConfigReloader {
       this.again = { why, force: force || (this.again?.force ?? false) };
       return;
     }
-    this.running = this.load(why, force).finally(() => {
+    this.running = this.load(why, force)
+      .then(() => undefined)
+      .finally(() => {
+        this.running = undefined;
+        const next = this.again;
+        this.again = undefined;
+        if (next) this.request(next.why, next.force);
+      });
+  }
+
+  /** Loads now (after any load under way), whatever the file version, and says how it went. */
+  async reloadNow(why: string): Promise<DesiredParseResult> {
+    await this.idle();
+    const run = this.load(why, true);
+    this.running = run.then(() => undefined);
+    try {
+      return (await run) as DesiredParseResult;
+    } finally {
       this.running = undefined;
-      const next = this.again;
-      this.again = undefined;
-      if (next) this.request(next.why, next.force);
-    });
+    }
   }
 
   /** Resolves once no load is running or queued (for tests and shutdown). */
@@ -54,12 +68,13 @@ export class ConfigReloader {
     while (this.running) await this.running;
   }
 
-  private async load(why: string, force: boolean): Promise<void> {
+  private async load(why: string, force: boolean): Promise<DesiredParseResult | undefined> {
     const version = fileVersion(this.options.file);
-    if (!force && version === this.version) return;
+    if (!force && version === this.version) return undefined;
     this.version = version;
     const result = await loadDesiredFile(this.options.file, this.options.env);
     if (result.ok) this.options.apply(result, why);
     else this.options.reject(result, why);
+    return result;
   }
 }

@@ -46,6 +46,15 @@ export const BackoffSchema = Type.Object(
   strict,
 );
 
+/** `host:port` (IPv6 in brackets), or false to turn the listener off. */
+const ListenSchema = Type.Union(
+  [
+    Type.String({ pattern: String.raw`^(\[[0-9a-fA-F:.]+\]|[^\s:]+):\d{1,5}$` }),
+    Type.Literal(false),
+  ],
+  { description: 'an address such as "127.0.0.1:9180" or "[::1]:9180", or false' },
+);
+
 export const GlobalSchema = Type.Object(
   {
     shutdown_timeout: Type.Optional(DurationSchema),
@@ -63,6 +72,33 @@ export const GlobalSchema = Type.Object(
     restart_backoff: Type.Optional(BackoffSchema),
     max_log_line: Type.Optional(Type.Integer({ minimum: 256 })),
     hooks: Type.Optional(GlobalHooksSchema),
+    api: Type.Optional(
+      Type.Object(
+        {
+          listen: Type.Optional(ListenSchema),
+          socket: Type.Optional(
+            Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
+              description: 'a Unix socket path, or false to turn it off',
+            }),
+          ),
+          token: Type.Optional(
+            Type.String({ minLength: 16, description: 'a token of at least 16 characters' }),
+          ),
+        },
+        strict,
+      ),
+    ),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          listen: Type.Optional(ListenSchema),
+          path: Type.Optional(
+            Type.String({ pattern: '^/', description: 'a path starting with /' }),
+          ),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );

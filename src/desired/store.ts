@@ -109,6 +109,15 @@ export class DesiredStore {
     });
   }
 
+  /** The desired state `applyFile(parts)` would give, without applying it (a dry run). */
+  previewFile(parts: DesiredParts): DesiredState {
+    const copy = new DesiredStore(this.file);
+    copy.overrides = structuredClone(this.overrides);
+    copy.state = this.state;
+    copy.applyFile(parts);
+    return copy.get();
+  }
+
   /** Changes fields of a declared process; the planner does the rest. */
   patchProcess(name: string, patch: ProcessPatch): PatchResult {
     const refused = this.refuse(name);

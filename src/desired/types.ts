@@ -37,7 +37,13 @@ export interface StopSpec {
  * so each replica can be probed on its own port.
  */
 export type ProbeTarget =
-  | { readonly type: 'exec'; readonly command: readonly string[] }
+  | {
+      readonly type: 'exec';
+      readonly command: readonly string[];
+      /** The instance's environment and directory, filled in per instance with the target. */
+      readonly env?: Readonly<Record<string, string | undefined>>;
+      readonly cwd?: string;
+    }
   | {
       readonly type: 'http';
       /** Full URL; built from host/port/path/scheme when the file gives those instead. */
@@ -134,8 +140,24 @@ export interface GlobalHooks {
   readonly postStop: readonly HookSpec[];
 }
 
+export interface ApiSpec {
+  /** TCP address, or false. Non-loopback addresses need a token. */
+  readonly listen: string | false;
+  /** Unix socket path (mode 0600), or false. */
+  readonly socket: string | false;
+  /** Bearer token; PHPEEK_PM_API_TOKEN is used when absent. Never logged. */
+  readonly token?: string;
+}
+
+export interface MetricsSpec {
+  readonly listen: string | false;
+  readonly path: string;
+}
+
 export interface GlobalSpec {
   readonly hooks: GlobalHooks;
+  readonly api: ApiSpec;
+  readonly metrics: MetricsSpec;
   readonly shutdownTimeoutMs: number;
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;

@@ -45,6 +45,11 @@ export interface OutputOptions {
    * discarded from then on; the caller decides whether to say so on the other stream.
    */
   readonly onDestinationError?: (stream: StreamName, err: Error) => void;
+  /**
+   * Sees every raw chunk a child writes, before line splitting (the API's log buffer keeps a
+   * bounded tail of them). Must be cheap and must not keep `chunk` without copying it.
+   */
+  readonly tap?: (source: LineSource, chunk: Buffer) => void;
 }
 
 export interface ChildOutput {
@@ -80,6 +85,7 @@ class Output implements ChildOutput {
   readonly stdout: Sink;
   readonly stderr: Sink;
   readonly #now: () => number;
+  readonly tap: ((source: LineSource, chunk: Buffer) => void) | undefined;
   /** Width tags are padded to in text mode: the longest seen so far. */
   tagWidth = MANAGER_TAG.length;
   #lastMs = Number.NaN;
@@ -89,6 +95,7 @@ class Output implements ChildOutput {
     this.format = opts.format;
     this.maxLineBytes = opts.maxLineBytes;
     this.#now = opts.now ?? Date.now;
+    this.tap = opts.tap;
     const onError = opts.onDestinationError;
     const stdout = opts.stdout ?? process.stdout;
     const stderr =
@@ -165,6 +172,7 @@ class AttachedStream {
   readonly #splitter: LineSplitter;
   readonly #instance: string;
   readonly #jsonMiddle: string;
+  readonly #meta: LineSource;
   #done = false;
 
   #json = false;
@@ -181,6 +189,7 @@ class AttachedStream {
     this.#source = source;
     this.#sink = output.sinkFor(meta.stream);
     this.#instance = meta.instance;
+    this.#meta = meta;
     this.#jsonMiddle = jsonLineMiddle(meta);
     this.#splitter = new LineSplitter(output.maxLineBytes, this.#onLine);
     source.on('data', this.#onData);
@@ -193,6 +202,7 @@ class AttachedStream {
 
   readonly #onData = (chunk: Buffer | string): void => {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.#output.tap?.(this.#meta, buf);
     this.#begin(buf);
     this.#splitter.push(buf);
     this.#end();

@@ -29,8 +29,11 @@ export interface LoopOptions {
   readonly onCriticalFailure: (code: number, reason: string) => void;
   /** Called once, when the plan says everything has stopped after a shutdown request. */
   readonly onExit: (code: number) => void;
-  /** Called after every reconcile, e.g. to keep the probe runners in step with the instances. */
-  readonly onReconciled?: (desired: DesiredState, observed: ObservedState) => void;
+  /**
+   * Called after every reconcile with how long it took (seconds), e.g. to keep the probe
+   * runners in step with the instances.
+   */
+  readonly onReconciled?: (desired: DesiredState, observed: ObservedState, seconds: number) => void;
 }
 
 /**
@@ -126,6 +129,7 @@ export class ReconcileLoop {
   reconcile(): void {
     if (this.exited) return;
     this.reconciles++;
+    const began = performance.now();
     this.timer?.cancel();
     this.timer = undefined;
     const now = this.options.clock.now();
@@ -143,7 +147,7 @@ export class ReconcileLoop {
     if (result.requeueAfterMs !== undefined && !this.exited) {
       this.timer = this.options.clock.setTimeout(() => this.trigger(), result.requeueAfterMs);
     }
-    this.options.onReconciled?.(desired, this.observed);
+    this.options.onReconciled?.(desired, this.observed, (performance.now() - began) / 1000);
   }
 
   private flushBatch(): void {

@@ -59,7 +59,14 @@ export class ManagerUnderTest {
       ? ['unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ...args]]
       : [process.execPath, args];
     this.child = spawn(cmd as string, argv as string[], {
-      env: { ...process.env, ...options.env },
+      // Tests run many managers at once: no default listeners unless a test asks for them.
+      env: {
+        ...process.env,
+        PHPEEK_PM_API_LISTEN: 'false',
+        PHPEEK_PM_API_SOCKET: 'false',
+        PHPEEK_PM_METRICS_LISTEN: 'false',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {

@@ -3,6 +3,8 @@ import type { InstanceState, ObservedState } from '../../src/observed/types.ts';
 
 export const baseGlobal: GlobalSpec = {
   hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+  api: { listen: false, socket: false },
+  metrics: { listen: false, path: '/metrics' },
   shutdownTimeoutMs: 30_000,
   logFormat: 'text',
   logLevel: 'info',

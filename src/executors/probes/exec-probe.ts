@@ -15,13 +15,22 @@ const noop = () => {};
  * log stream. Exit code 0 is success. The group is SIGKILLed when the attempt is cut short and
  * also after the command has exited, so nothing a probe started in the background outlives it.
  */
-export function startExecProbe(command: readonly string[], finish: Finish): Cancel {
+export function startExecProbe(
+  command: readonly string[],
+  finish: Finish,
+  context: { env?: Readonly<Record<string, string | undefined>>; cwd?: string } = {},
+): Cancel {
   const [file, ...args] = command;
   if (file === undefined) {
     finish(false, 'empty command');
     return noop;
   }
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(context.env ? { env: context.env } : {}),
+    ...(context.cwd ? { cwd: context.cwd } : {}),
+  });
   const pid = child.pid;
   if (pid === undefined) {
     // exec failures (ENOENT, EACCES) arrive as an 'error' event without a pid.

@@ -41,7 +41,7 @@ export function createProbeRunner(options: ProbeRunnerOptions = {}): ProbeRunner
     runAttempt(timeoutMs, signal, (finish) => {
       switch (target.type) {
         case 'exec':
-          return startExecProbe(target.command, finish);
+          return startExecProbe(target.command, finish, target);
         case 'http':
           return startHttpProbe(target, finish, agents);
         case 'tcp':

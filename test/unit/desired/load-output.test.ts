@@ -22,6 +22,8 @@ describe('parseDesired: normalized output', () => {
       logLevel: 'info',
       restartBackoff: { initialMs: 1000, maxMs: 60_000, resetAfterMs: 60_000 },
       maxLogLineBytes: 16_384,
+      api: { listen: '127.0.0.1:9180', socket: '/run/phpeek-pm/api.sock' },
+      metrics: { listen: '0.0.0.0:9090', path: '/metrics' },
     });
     const { specHash, ...app } = processes['app'] ?? assert.fail('no app');
     assert.match(specHash, /^[0-9a-f]{12}$/);
@@ -52,6 +54,8 @@ global:
   log_level: debug
   restart_backoff: { initial: 2s, max: 5m, reset_after: 1h }
   max_log_line: 1024
+  api: { listen: "[::1]:9999", socket: false, token: "0123456789abcdef" }
+  metrics: { listen: false, path: /prom }
 processes: {}
 `);
     assert.deepEqual(global, {
@@ -61,6 +65,8 @@ processes: {}
       logLevel: 'debug',
       restartBackoff: { initialMs: 2000, maxMs: 300_000, resetAfterMs: 3_600_000 },
       maxLogLineBytes: 1024,
+      api: { listen: '[::1]:9999', socket: false, token: '0123456789abcdef' },
+      metrics: { listen: false, path: '/prom' },
     });
   });
 

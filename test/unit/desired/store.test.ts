@@ -89,3 +89,18 @@ describe('DesiredStore: file and API', () => {
     assert.equal(result.ok ? undefined : result.code, 'SHUTTING_DOWN');
   });
 });
+
+describe('DesiredStore.previewFile', () => {
+  it('shows what a reload would give, with the same file-versus-API rules, and changes nothing', () => {
+    const store = new DesiredStore(file());
+    store.patchProcess('web', { replicas: 4 });
+    const before = store.get();
+    const preview = store.previewFile(
+      file({ env: { X: '1' }, specHash: 'web-v2' }, { cron: proc('cron') }),
+    );
+    assert.equal(preview.processes['web']?.replicas, 4);
+    assert.ok(preview.processes['cron']);
+    assert.equal(store.get(), before);
+    assert.equal(store.previewFile(file({ replicas: 2 })).processes['web']?.replicas, 2);
+  });
+});
