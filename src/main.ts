@@ -41,7 +41,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
         process.stderr.write(`phpeek-pm: ${located.error}\n`);
         return 2;
       }
-      await run({ file: located.file, env });
+      await run({
+        file: located.file,
+        env,
+        listeners: listenerOverrides(env),
+        version: typeof PHPEEK_PM_VERSION === 'string' ? PHPEEK_PM_VERSION : 'dev',
+      });
       return undefined;
     }
     case 'validate': {
@@ -62,6 +67,28 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
 }
 
 class UsageError extends Error {}
+
+/**
+ * Listener settings from the environment (handy in Docker and Kubernetes): an address, a
+ * socket path, or `false`/`off` to turn one off.
+ */
+function listenerOverrides(env: NodeJS.ProcessEnv) {
+  const value = (name: string): string | false | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    return raw === 'false' || raw === 'off' || raw === '0' ? false : raw;
+  };
+  const apiListen = value('PHPEEK_PM_API_LISTEN');
+  const apiSocket = value('PHPEEK_PM_API_SOCKET');
+  const metricsListen = value('PHPEEK_PM_METRICS_LISTEN');
+  const apiToken = env['PHPEEK_PM_API_TOKEN'];
+  return {
+    ...(apiListen === undefined ? {} : { apiListen }),
+    ...(apiSocket === undefined ? {} : { apiSocket }),
+    ...(metricsListen === undefined ? {} : { metricsListen }),
+    ...(apiToken ? { apiToken } : {}),
+  };
+}
 
 declare const PHPEEK_PM_VERSION: string;
 

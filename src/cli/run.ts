@@ -7,17 +7,25 @@ import { DesiredStore } from '../desired/store.ts';
 import { createProcessExecutor } from '../executors/process-executor.ts';
 import { startReaper } from '../executors/reaper.ts';
 import { killSurvivors } from '../executors/survivors.ts';
+import { EventHub } from '../logs/event-hub.ts';
+import { LogBuffer } from '../logs/log-buffer.ts';
 import { createLogger } from '../logs/logger.ts';
 import { createChildOutput } from '../logs/output.ts';
 import { ReconcileLoop } from '../reconciler/loop.ts';
+import { createControlPlane } from './control-plane.ts';
 import { describeAction, describeEvent } from './describe.ts';
 import { GlobalHookRunner } from './global-hooks.ts';
+import { actionEvent, observedEvent } from './manager-events.ts';
 import { createProbeSync } from './probe-sync.ts';
+import { type ListenerOverrides, type MetricsFeed, startServers } from './servers.ts';
 import { exitCodeForSignal, installSignalHandlers } from './signals.ts';
 
 export interface RunOptions {
   readonly file: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Listener settings from the environment, over the file's (see main.ts). */
+  readonly listeners: ListenerOverrides;
+  readonly version: string;
 }
 
 /** Variables of ours that must not reach children (secrets). */
@@ -56,9 +64,12 @@ export async function run(options: RunOptions): Promise<void> {
     process.exit(1);
   }
 
+  const logBuffer = new LogBuffer();
+  const events = new EventHub();
   const output = createChildOutput({
     format: loaded.global.logFormat,
     maxLineBytes: loaded.global.maxLogLineBytes,
+    tap: logBuffer.record,
   });
   const logger = createLogger({ level: loaded.global.logLevel, output });
   const reaper = startReaper({ log: (level, msg, fields) => logger[level](fields ?? {}, msg) });
@@ -89,23 +100,42 @@ export async function run(options: RunOptions): Promise<void> {
     clock: systemClock,
     random: Math.random,
     log: {
-      action: (action) => logger.info(describeAction(action)),
-      blocked: (entry) => logger.info(`${entry.id} ${entry.reason}`),
+      action: (action) => {
+        const message = describeAction(action);
+        logger.info(message);
+        events.publish(actionEvent(action, message));
+        metrics?.onAction(action);
+      },
+      blocked: (entry) => {
+        const message = `${entry.id} ${entry.reason}`;
+        logger.info(message);
+        events.publish({
+          type: 'blocked',
+          process: entry.process,
+          instance: entry.id,
+          message,
+          data: entry,
+        });
+      },
       event: (event, before, after) => {
         const line = describeEvent(event, before, after);
         if (line) logger[line.level](line.message);
+        if (line && line.level !== 'debug') events.publish(observedEvent(event, line.message));
+        metrics?.onEvent(event, before, after);
       },
     },
     onCriticalFailure: (code, reason) => {
       if (store.get().shutdown) return;
       requestShutdown(reason, code, code, systemClock.now());
     },
-    onReconciled: (desired, observed) => {
+    onReconciled: (desired, observed, seconds) => {
       hooks.afterReconcile(desired, observed);
       probes.sync(desired, observed);
+      metrics?.observeReconcile(seconds);
     },
     onExit: async (code) => {
       probes.stop();
+      await servers?.close();
       await hooks.postStop(store.get().global.shutdownTimeoutMs);
       const killed = killSurvivors(groups);
       if (killed > 0) logger.warn(`killed ${killed} leftover process${killed === 1 ? '' : 'es'}`);
@@ -118,7 +148,7 @@ export async function run(options: RunOptions): Promise<void> {
       setTimeout(exit, 2_000).unref();
     },
   });
-  const probes = createProbeSync(systemClock, (attempt) => loop.reportProbe(attempt));
+  const probes = createProbeSync(systemClock, (attempt) => loop.reportProbe(attempt), childEnv);
   store.subscribe(() => loop.trigger());
 
   const reloader = new ConfigReloader({
@@ -126,14 +156,22 @@ export async function run(options: RunOptions): Promise<void> {
     env: options.env,
     initialVersion,
     apply: (next, why) => {
-      logger.info(
-        `${options.file}: ${why}: ${describeChanges(diffProcesses(store.get().processes, next.processes))}`,
-      );
+      const changes = diffProcesses(store.get().processes, next.processes);
+      const message = `${options.file}: ${why}: ${describeChanges(changes)}`;
+      metrics?.onReload(changes.length > 0 ? 'applied' : 'unchanged');
+      events.publish({ type: 'reload', message, data: changes });
+      logger.info(message);
       output.setFormat(next.global.logFormat);
       logger.level = next.global.logLevel;
       store.applyFile(next);
     },
     reject: (result, why) => {
+      metrics?.onReload('rejected');
+      events.publish({
+        type: 'reload',
+        message: `${why}: invalid configuration rejected`,
+        data: result.diagnostics,
+      });
       for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
       logger.error(
         `${options.file}: ${why}: invalid configuration rejected; keeping the last good one`,
@@ -177,7 +215,27 @@ export async function run(options: RunOptions): Promise<void> {
   if (early.signal) handlers.shutdown(early.signal);
   if (early.reload) handlers.reload();
 
-  // Not needed for the first spawns: load the watcher after them.
+  const control = createControlPlane({
+    store,
+    loop,
+    reloader,
+    events,
+    logs: logBuffer,
+    file: options.file,
+    env: options.env,
+    now: systemClock.now,
+    version: options.version,
+  });
+  // Not needed for the first spawns: the servers and the watcher come after them.
+  let servers: { close(): Promise<void> } | undefined;
+  let metrics: MetricsFeed | undefined;
+  setImmediate(async () => {
+    const started = await startServers(control, store.get().global, options.listeners, {
+      log: (level, msg) => logger[level](msg),
+    });
+    servers = started;
+    metrics = started.metrics;
+  });
   setImmediate(async () => {
     const { watchConfigFile } = await import('../desired/watch.ts');
     watchConfigFile(
