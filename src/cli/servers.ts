@@ -1,8 +1,6 @@
 import type { ControlPlane } from '../api/control-plane.ts';
 import type { GlobalSpec } from '../desired/types.ts';
-import type { ObservedEvent } from '../observed/events.ts';
-import type { InstanceState } from '../observed/types.ts';
-import type { Action } from '../reconciler/actions.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 /** Listener settings from the environment; they win over the file's `global.api`/`metrics`. */
 export interface ListenerOverrides {
@@ -13,16 +11,7 @@ export interface ListenerOverrides {
 }
 
 /** What the reconcile loop feeds the metrics with. */
-export interface MetricsFeed {
-  onAction(action: Action): void;
-  onEvent(
-    event: ObservedEvent,
-    before: InstanceState | undefined,
-    after: InstanceState | undefined,
-  ): void;
-  observeReconcile(seconds: number): void;
-  onReload(result: 'applied' | 'rejected' | 'unchanged'): void;
-}
+export type MetricsFeed = Pick<Metrics, 'onAction' | 'onEvent' | 'observeReconcile' | 'onReload'>;
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 

@@ -81,3 +81,6 @@ export type ObservedEvent =
       readonly at: number;
     }
   | { readonly type: 'forgotten'; readonly id: string };
+
+/** One probe attempt as an event; probe runners report it without the `type`. */
+export type ProbeResultEvent = Extract<ObservedEvent, { type: 'probe-result' }>;

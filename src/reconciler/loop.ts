@@ -1,7 +1,7 @@
 import type { Clock, Random } from '../clock.ts';
-import type { DesiredState, ProbeKind } from '../desired/types.ts';
+import type { DesiredState } from '../desired/types.ts';
 import type { Executor } from '../executors/types.ts';
-import type { ObservedEvent } from '../observed/events.ts';
+import type { ObservedEvent, ProbeResultEvent } from '../observed/events.ts';
 import { reduceObserved, reduceObservedAll } from '../observed/reduce.ts';
 import { type InstanceState, initialObserved, type ObservedState } from '../observed/types.ts';
 import { type Action, assertNever, type Blocked, type Plan } from './actions.ts';
@@ -47,15 +47,7 @@ function changesPlan(event: ObservedEvent, previous: ObservedState, next: Observ
 }
 
 /** One probe attempt, as a probe runner reports it. */
-export interface ProbeAttempt {
-  readonly id: string;
-  readonly pid: number;
-  readonly probe: ProbeKind;
-  readonly ok: boolean;
-  readonly message: string;
-  readonly durationMs: number;
-  readonly at: number;
-}
+export type ProbeAttempt = Omit<ProbeResultEvent, 'type'>;
 
 /**
  * Drives reconciliation: any trigger (an observed event, a desired change, a timer) schedules
@@ -111,18 +103,10 @@ export class ReconcileLoop {
     if (changesPlan(event, previous, next)) this.trigger();
   }
 
-  /** Records a probe attempt, with the thresholds of the probe as the spec says now. */
+  /** Records a probe attempt of an instance we still know. */
   reportProbe(attempt: ProbeAttempt): void {
-    const instance = this.observed.instances[attempt.id];
-    const probe =
-      instance && this.options.desired().processes[instance.process]?.probes[attempt.probe];
-    if (probe === undefined) return;
-    this.dispatch({
-      type: 'probe-result',
-      ...attempt,
-      successThreshold: probe.successThreshold,
-      failureThreshold: probe.failureThreshold,
-    });
+    if (this.observed.instances[attempt.id] === undefined) return;
+    this.dispatch({ type: 'probe-result', ...attempt });
   }
 
   /** Runs one reconcile now. Exposed for tests; production code calls trigger(). */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../../clock.ts';
 import type { ProbeKind, ProbeSpec } from '../../desired/types.ts';
+import type { ProbeResultEvent } from '../../observed/events.ts';
 import { type ProbeRunner, runProbe } from './run-probe.ts';
 
 /** A running instance as the scheduler needs it. */
@@ -19,21 +20,10 @@ export interface ProbeSubject {
 }
 
 /**
- * The raw outcome of one attempt, for one pid. Thresholds come from the spec the attempt ran
- * with, so the result can become a `probe-result` event as it is.
+ * The raw outcome of one attempt, for one pid (`at`: when it ended, clock ms). Thresholds come
+ * from the spec the attempt ran with, so the result becomes a `probe-result` event as it is.
  */
-export interface ProbeResult {
-  readonly id: string;
-  readonly pid: number;
-  readonly probe: ProbeKind;
-  readonly ok: boolean;
-  readonly message: string;
-  readonly durationMs: number;
-  /** When the attempt ended (clock ms). */
-  readonly at: number;
-  readonly successThreshold: number;
-  readonly failureThreshold: number;
-}
+export type ProbeResult = Omit<ProbeResultEvent, 'type'>;
 
 export interface ProbeSchedulerOptions {
   readonly clock: Clock;
