@@ -76,6 +76,48 @@ export const errorCodes = {
     status: 400,
     message: 'depends on %s, which is scheduled: it runs at times, not once',
   },
+  CONFIG_INVALID: { status: 400, message: 'invalid configuration: %s' },
+  API_NOT_FOUND: { status: 404, message: 'no route %s %s' },
+  API_UNAUTHORIZED: {
+    status: 401,
+    message: 'expected an Authorization: Bearer <token> header with the API token, found %s',
+  },
+  API_FORBIDDEN: { status: 403, message: 'refused: %s' },
+  API_BAD_REQUEST: { status: 400, message: '%s' },
+  API_MALFORMED_BODY: { status: 400, message: 'malformed request body: %s' },
+  API_PAYLOAD_TOO_LARGE: { status: 413, message: 'expected a request body of at most %s bytes' },
+  API_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'expected a body of type %s, found %s' },
+  API_RATE_LIMITED: {
+    status: 429,
+    message: 'too many requests: at most %s changes per %s; retry in %s',
+  },
+  API_PROCESS_NOT_FOUND: { status: 404, message: 'no process named %s' },
+  API_REPLICAS_ABOVE_MAX: {
+    status: 422,
+    message: 'expected at most %s replicas (max_replicas in the file), found %s',
+  },
+  API_SHUTTING_DOWN: {
+    status: 409,
+    message: 'the manager is shutting down and accepts no changes',
+  },
+  API_SIGNAL_REFUSED: { status: 422, message: 'refusing to send %s: %s' },
+  API_INTERNAL: { status: 500, message: 'internal error (the manager log has the details)' },
+  API_TOKEN_INVALID: { status: 400, message: 'expected an API token of %s, found %s' },
+  API_TOKEN_MISMATCH: {
+    status: 400,
+    message: 'the token given to the listeners is not the one the API server was created with',
+  },
+  API_LISTEN_ADDRESS: {
+    status: 400,
+    message: 'expected a listen address such as 127.0.0.1:9180 or [::1]:9180, found %s',
+  },
+  API_LISTEN_INSECURE: {
+    status: 400,
+    message:
+      'refusing to listen on %s without an API token: set a token, or listen on a loopback address (127.0.0.1, ::1) or the Unix socket',
+  },
+  API_SOCKET_PATH: { status: 400, message: 'cannot use %s for the API socket: %s' },
+  API_LISTEN_FAILED: { status: 500, message: 'cannot listen on %s: %s' },
   CLI_USAGE: { status: 400, message: '%s' },
   USER_UNKNOWN: { status: 400, message: 'unknown user %s' },
   GROUP_UNKNOWN: { status: 400, message: 'unknown group %s' },

@@ -28,7 +28,10 @@ export interface ControlPlane {
   /** Rolling restart of every instance of the process. */
   restartProcess(name: string): PatchResult;
   /** Sends `signal` to the process group of every running instance; returns their ids. */
-  signalProcess(name: string, signal: NodeJS.Signals): { ok: true; signalled: string[] } | Extract<PatchResult, { ok: false }>;
+  signalProcess(
+    name: string,
+    signal: NodeJS.Signals,
+  ): { ok: true; signalled: string[] } | Extract<PatchResult, { ok: false }>;
   /** Reads the file again now (as SIGHUP). */
   reload(): Promise<ReloadResult>;
   /** What applying this YAML text would do, without applying it. */

@@ -64,6 +64,9 @@ export async function run(options: RunOptions): Promise<void> {
     process.exit(1);
   }
 
+  // Started after the first spawns (see the end); the loop's callbacks feed them once they run.
+  let servers: { close(): Promise<void> } | undefined;
+  let metrics: MetricsFeed | undefined;
   const logBuffer = new LogBuffer();
   const events = new EventHub();
   const output = createChildOutput({
@@ -227,11 +230,10 @@ export async function run(options: RunOptions): Promise<void> {
     version: options.version,
   });
   // Not needed for the first spawns: the servers and the watcher come after them.
-  let servers: { close(): Promise<void> } | undefined;
-  let metrics: MetricsFeed | undefined;
   setImmediate(async () => {
     const started = await startServers(control, store.get().global, options.listeners, {
       log: (level, msg) => logger[level](msg),
+      logger: logger.child({ component: 'api' }),
     });
     servers = started;
     metrics = started.metrics;

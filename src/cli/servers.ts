@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { ControlPlane } from '../api/control-plane.ts';
 import type { GlobalSpec } from '../desired/types.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -24,7 +25,7 @@ export async function startServers(
   control: ControlPlane,
   global: GlobalSpec,
   overrides: ListenerOverrides,
-  options: { log: Log },
+  options: { log: Log; logger: FastifyBaseLogger },
 ): Promise<{ metrics?: MetricsFeed; close(): Promise<void> }> {
   const closers: (() => Promise<void>)[] = [];
   let metrics: MetricsFeed | undefined;
@@ -50,9 +51,13 @@ export async function startServers(
   const socket = overrides.apiSocket ?? global.api.socket;
   if (listen !== false || socket !== false) {
     try {
-      const token = global.api.token ?? overrides.apiToken;
+      const token = overrides.apiToken ?? global.api.token;
       const { createApiServer, startApiListeners } = await import('../api/server.ts');
-      const app = await createApiServer({ control, ...(token ? { token } : {}) });
+      const app = await createApiServer({
+        control,
+        logger: options.logger,
+        ...(token ? { token } : {}),
+      });
       const listeners = await startApiListeners(app, {
         listen,
         socket,
