@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CLIENT_COMMANDS, type ClientCommand } from './cli/client/names.ts';
 // `run` is what must start fast: it is bundled into the entry file itself (one module to load
 // before the first spawn); other commands and late parts (the watcher) are chunks on demand.
 import { run } from './cli/run.ts';
@@ -10,6 +11,20 @@ Commands:
   run       [-c FILE]           start and supervise the processes of FILE (default command)
   validate  [-c FILE] [--json]  check FILE; exit 0 when valid, 1 with every problem listed
   version                       print the version
+
+Commands for a running manager (through its API):
+  status    [-o json]           processes, instances, and why anything waits
+  scale     NAME REPLICAS       set the replicas of NAME
+  restart   NAME                replace every instance of NAME, one at a time
+  stop | start NAME             stop or start NAME (kept across reloads of an unchanged file)
+  signal    NAME SIGNAL         send SIGNAL to every instance of NAME
+  logs      NAME [-f] [--tail N]
+  events                        follow decisions and state changes as they happen
+  plan      [-c FILE]           what the manager would do now, or what FILE would change
+  reload                        read the configuration file again
+
+  They use the Unix socket (--socket, $PHPEEK_PM_API_SOCKET, default /run/phpeek-pm/api.sock)
+  or --url http://HOST:PORT, with --token or $PHPEEK_PM_API_TOKEN when the API needs one.
 
 Without -c, the file is $PHPEEK_PM_CONFIG, ./phpeek-pm.yaml or /etc/phpeek-pm/phpeek-pm.yaml.
 `;
@@ -26,12 +41,44 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
       config: { type: 'string', short: 'c' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      output: { type: 'string', short: 'o', default: 'text' },
+      url: { type: 'string' },
+      socket: { type: 'string' },
+      token: { type: 'string' },
+      follow: { type: 'boolean', short: 'f', default: false },
+      tail: { type: 'string', default: '100' },
     },
   });
   const [command = 'run', ...rest] = positionals;
   if (values.help || command === 'help') {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if ((CLIENT_COMMANDS as readonly string[]).includes(command)) {
+    const { runClientCommand } = await import('./cli/client/commands.ts');
+    if (values.output !== 'text' && values.output !== 'json')
+      throw new UsageError('-o takes text or json');
+    if (!/^\d+$/.test(values.tail ?? '')) throw new UsageError('--tail takes a whole number');
+    const token = values.token ?? env['PHPEEK_PM_API_TOKEN'];
+    const endpoint = values.url
+      ? { url: values.url, ...(token ? { token } : {}) }
+      : {
+          socket: values.socket ?? (env['PHPEEK_PM_API_SOCKET'] || '/run/phpeek-pm/api.sock'),
+          ...(token ? { token } : {}),
+        };
+    return runClientCommand(
+      command as ClientCommand,
+      rest,
+      {
+        endpoint,
+        output: values.output,
+        follow: values.follow ?? false,
+        tail: Number(values.tail),
+        ...(values.config === undefined ? {} : { config: values.config }),
+      },
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+    );
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
   switch (command) {
