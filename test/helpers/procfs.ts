@@ -49,3 +49,12 @@ export function envOf(pid: number, name: string): string | undefined {
     return undefined;
   }
 }
+
+/** The command name of a process (`/proc/<pid>/comm`), or undefined once it is gone. */
+export function commOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

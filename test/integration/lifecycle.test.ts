@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { fixture, ManagerUnderTest } from '../helpers/manager.ts';
-import { descendants, envOf } from '../helpers/procfs.ts';
+import { commOf, descendants, envOf } from '../helpers/procfs.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const server = fixture('http-server.mjs');
@@ -200,8 +200,11 @@ processes:
       const versions: string[] = [];
       for (const p of descendants(m.managerPid())) {
         if (p.ppid !== m.managerPid() || p.state === 'Z') continue;
-        if (envOf(p.pid, 'PHPEEK_PM_PROCESS_NAME') === 'w')
+        // Exec probes run with the instance's environment too: count the instances only.
+        if (commOf(p.pid) !== 'sleep') continue;
+        if (envOf(p.pid, 'PHPEEK_PM_PROCESS_NAME') === 'w') {
           versions.push(envOf(p.pid, 'VERSION') ?? '?');
+        }
       }
       return versions;
     };
