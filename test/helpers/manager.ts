@@ -78,8 +78,9 @@ export class ManagerUnderTest {
         this.lines.push(...parts);
       });
     }
+    // 'close', not 'exit': by then every line the manager wrote has been read.
     this.exited = new Promise((res) =>
-      this.child.once('exit', (code, signal) => res({ code, signal })),
+      this.child.once('close', (code, signal) => res({ code, signal })),
     );
   }
 
