@@ -58,3 +58,13 @@ export function commOf(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** When the process started (clock ticks since boot): tells a reused pid from the old one. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
