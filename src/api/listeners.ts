@@ -58,14 +58,35 @@ export function parseListenAddress(text: string): ListenAddress {
   return { host, port };
 }
 
+/**
+ * An app built on the first request: the listeners are bound at start-up, fastify and the
+ * routes are loaded only when somebody asks (a manager nobody queries never pays their
+ * memory). `token` must be the one the app will be created with: it decides, before the app
+ * exists, whether a listener may open.
+ */
+export interface LazyApp {
+  readonly load: () => Promise<FastifyInstance>;
+  readonly token: string | undefined;
+}
+
 export async function startApiListeners(
-  app: FastifyInstance,
+  appOrLazy: FastifyInstance | LazyApp,
   options: ApiListenOptions = {},
 ): Promise<ApiListeners> {
   const listen = options.listen === undefined ? DEFAULT_LISTEN : options.listen;
   const socketPath = options.socket === undefined ? DEFAULT_SOCKET : options.socket;
-  const digest = appTokenOf(app);
-  if (options.token !== undefined && (digest === undefined || !sameToken(digest, options.token))) {
+  const lazy = 'load' in appOrLazy ? appOrLazy : undefined;
+  if (lazy && options.token !== lazy.token) throw new PmError('API_TOKEN_MISMATCH');
+  const digest = lazy
+    ? lazy.token === undefined
+      ? undefined
+      : true
+    : appTokenOf(appOrLazy as FastifyInstance);
+  if (
+    !lazy &&
+    options.token !== undefined &&
+    (digest === undefined || digest === true || !sameToken(digest, options.token))
+  ) {
     throw new PmError('API_TOKEN_MISMATCH');
   }
   const tcp = listen === false ? undefined : parseListenAddress(listen);
@@ -74,7 +95,20 @@ export async function startApiListeners(
   }
   if (socketPath !== false) checkSocketPath(socketPath);
 
-  await app.ready();
+  // Held in a box: a fastify instance is itself thenable, and a promise would adopt it.
+  let loaded: Promise<{ app: FastifyInstance }> | undefined;
+  if (!lazy) {
+    const ready = appOrLazy as FastifyInstance;
+    await ready.ready();
+    loaded = Promise.resolve({ app: ready });
+  }
+  const app = (): Promise<{ app: FastifyInstance }> => {
+    loaded ??= lazy!.load().then(async (built) => {
+      await built.ready();
+      return { app: built };
+    });
+    return loaded;
+  };
   const servers: Server[] = [];
   const addresses: string[] = [];
   try {
@@ -114,7 +148,7 @@ export async function startApiListeners(
         const closed = stopAccepting(servers);
         // Ends the event streams (onClose hook), which would otherwise keep servers open;
         // their connections are idle after that.
-        await app.close();
+        if (loaded) await (await loaded).app.close();
         for (const server of servers) server.closeIdleConnections();
         await closed;
       })();
@@ -123,10 +157,18 @@ export async function startApiListeners(
   };
 }
 
-function httpServer(app: FastifyInstance): Server {
+function httpServer(app: () => Promise<{ app: FastifyInstance }>): Server {
   const server = createServer(
     { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
-    (req, res) => app.routing(req, res),
+    (req, res) => {
+      app().then(
+        (ready) => ready.app.routing(req, res),
+        () => {
+          const body = JSON.stringify({ code: 'API_INTERNAL', message: 'the API could not start' });
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+        },
+      );
+    },
   );
   server.maxConnections = MAX_CONNECTIONS;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {

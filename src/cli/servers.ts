@@ -52,17 +52,16 @@ export async function startServers(
   if (listen !== false || socket !== false) {
     try {
       const token = overrides.apiToken ?? global.api.token;
-      const { createApiServer, startApiListeners } = await import('../api/server.ts');
-      const app = await createApiServer({
-        control,
-        logger: options.logger,
-        ...(token ? { token } : {}),
-      });
-      const listeners = await startApiListeners(app, {
-        listen,
-        socket,
-        ...(token ? { token } : {}),
-      });
+      // The listeners open now; fastify and the routes load on the first request.
+      const { startApiListeners } = await import('../api/listeners.ts');
+      const load = async () => {
+        const { createApiServer } = await import('../api/server.ts');
+        return createApiServer({ control, logger: options.logger, ...(token ? { token } : {}) });
+      };
+      const listeners = await startApiListeners(
+        { load, token },
+        { listen, socket, ...(token ? { token } : {}) },
+      );
       closers.push(() => listeners.close());
       options.log(
         'info',
