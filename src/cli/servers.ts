@@ -58,10 +58,17 @@ export async function startServers(
         const { createApiServer } = await import('../api/server.ts');
         return createApiServer({ control, logger: options.logger, ...(token ? { token } : {}) });
       };
-      const listeners = await startApiListeners(
-        { load, token },
-        { listen, socket, ...(token ? { token } : {}) },
-      );
+      const lazy = { load, token };
+      const tokenOption = token ? { token } : {};
+      let listeners: Awaited<ReturnType<typeof startApiListeners>>;
+      try {
+        listeners = await startApiListeners(lazy, { listen, socket, ...tokenOption });
+      } catch (error) {
+        // The socket's directory may not be writable (not root): keep the TCP listener.
+        if (listen === false || socket === false) throw error;
+        options.log('warn', `API socket not opened: ${(error as Error).message}`);
+        listeners = await startApiListeners(lazy, { listen, socket: false, ...tokenOption });
+      }
       closers.push(() => listeners.close());
       options.log(
         'info',
