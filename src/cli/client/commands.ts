@@ -1,20 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { changesText, type PlanView, type ProcessRow, planText, statusTable } from './format.ts';
 import { ClientError, callApi, type Endpoint, type Response, streamApi } from './http-client.ts';
-
-export const CLIENT_COMMANDS = [
-  'status',
-  'scale',
-  'restart',
-  'stop',
-  'start',
-  'signal',
-  'logs',
-  'events',
-  'plan',
-  'reload',
-] as const;
-export type ClientCommand = (typeof CLIENT_COMMANDS)[number];
+import type { ClientCommand } from './names.ts';
 
 export interface ClientOptions {
   readonly endpoint: Endpoint;
