@@ -4,6 +4,7 @@ import { unmetDependency } from './dependencies.ts';
 import { desiredReplicas, instanceId } from './instance-ids.ts';
 import { describeExit, exitOutcome, isReady, startupDone } from './outcome.ts';
 import type { PlanBuilder } from './plan-builder.ts';
+import { restartWhenDue } from './restart.ts';
 import { stopInstance } from './stop.ts';
 
 /**
@@ -256,16 +257,7 @@ function planRestart(out: PlanBuilder, spec: ProcessSpec, instance: InstanceStat
         instance.stopReason && exit.stopCause === 'failure'
           ? instance.stopReason
           : describeExit(exit);
-      if (out.now >= outcome.at) {
-        spawn(`restart: ${why} (restart ${instance.restarts + 1})`);
-        return;
-      }
-      out.block({
-        id: instance.id,
-        process: spec.name,
-        reason: `backoff: ${why}; restarting in ${outcome.at - out.now} ms`,
-        until: outcome.at,
-      });
+      restartWhenDue(out, spec, instance, outcome.at, why);
     }
   }
 }

@@ -4,6 +4,7 @@ import { unmetDependency } from './dependencies.ts';
 import { instanceId } from './instance-ids.ts';
 import { describeExit, exitOutcome } from './outcome.ts';
 import type { PlanBuilder } from './plan-builder.ts';
+import { restartWhenDue } from './restart.ts';
 import { dueRun } from './schedule.ts';
 import { stopInstance } from './stop.ts';
 
@@ -127,24 +128,7 @@ function planFinishedRun(out: PlanBuilder, spec: ProcessSpec, instance: Instance
     });
     return false;
   }
-  if (out.now >= retry.at) {
-    out.act({
-      kind: 'spawn',
-      id: instance.id,
-      process: spec.name,
-      index: instance.index,
-      specHash: spec.specHash,
-      ...(instance.scheduledFor === undefined ? {} : { scheduledFor: instance.scheduledFor }),
-      reason: `retry of the scheduled run: ${describeExit(exit!)} (restart ${instance.restarts + 1})`,
-    });
-  } else {
-    out.block({
-      id: instance.id,
-      process: spec.name,
-      reason: `backoff: ${describeExit(exit!)}; retrying in ${retry.at - out.now} ms`,
-      until: retry.at,
-    });
-  }
+  restartWhenDue(out, spec, instance, retry.at, describeExit(exit!));
   return true;
 }
 
