@@ -5,16 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-export interface ProcStat {
-  readonly state: string;
-  readonly ppid: number;
-  readonly pgid: number;
-  /** Clock ticks in user and kernel mode, summed over all threads of the process. */
-  readonly utime: number;
-  readonly stime: number;
-  /** Clock ticks after boot: with the pid, it identifies a process (pids get reused). */
-  readonly starttime: number;
-}
+import { readProcStat as readStat } from '../../src/executors/proc-stat.ts';
+
+export type { ProcStat } from '../../src/executors/proc-stat.ts';
+export { readStat };
 
 function readText(path: string): string | undefined {
   try {
@@ -22,22 +16,6 @@ function readText(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** /proc/<pid>/stat, read after the command name, which may itself hold spaces and ')'. */
-export function readStat(pid: number): ProcStat | undefined {
-  const text = readText(`/proc/${pid}/stat`);
-  if (text === undefined) return undefined;
-  // Fields from 3 (state) on; proc(5) numbers them from 1.
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return {
-    state: f[0] ?? '',
-    ppid: Number(f[1]),
-    pgid: Number(f[2]),
-    utime: Number(f[11]),
-    stime: Number(f[12]),
-    starttime: Number(f[19]),
-  };
 }
 
 /** True when the process no longer runs: gone, or a zombie waiting for its parent. */

@@ -1,22 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-
-interface ProcStat {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly state: string;
-}
-
-/** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and ')'. */
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: fields[0] ?? '', ppid: Number(fields[1]), pgid: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
-}
+import { readdirSync } from 'node:fs';
+import { readProcStat } from './proc-stat.ts';
 
 /**
  * SIGKILLs every process that is still ours as the manager exits: our children (including
@@ -29,7 +12,7 @@ export function killSurvivors(groups: ReadonlySet<number>): number {
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const stat = readStat(pid);
+    const stat = readProcStat(pid);
     // A zombie is already dead: its parent (libuv or the reaper) collects it.
     if (stat === undefined || stat.state === 'Z') continue;
     if (stat.ppid !== process.pid && !groups.has(stat.pgid)) continue;

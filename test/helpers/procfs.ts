@@ -1,21 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { type ProcStat, readProcStat } from '../../src/executors/proc-stat.ts';
 
-export interface ProcInfo {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly state: string;
-}
-
-export function readProc(pid: number): ProcInfo | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: f[0] ?? '?', ppid: Number(f[1]), pgid: Number(f[2]) };
-  } catch {
-    return undefined;
-  }
-}
+export type ProcInfo = ProcStat;
+export const readProc = readProcStat;
 
 export function allProcs(): ProcInfo[] {
   return readdirSync('/proc')
@@ -54,16 +41,6 @@ export function envOf(pid: number, name: string): string | undefined {
 export function commOf(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** When the process started (clock ticks since boot): tells a reused pid from the old one. */
-export function startTime(pid: number): string | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
   }

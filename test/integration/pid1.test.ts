@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { canUnshare, fixture, ManagerUnderTest } from '../helpers/manager.ts';
-import { descendants, startTime } from '../helpers/procfs.ts';
+import { descendants } from '../helpers/procfs.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 describe('as PID 1 of a PID namespace', {
@@ -53,7 +53,7 @@ processes:
       new Set(
         descendants(manager)
           .filter((p) => p.state === 'Z')
-          .map((p) => `${p.pid}:${startTime(p.pid)}`),
+          .map((p) => `${p.pid}:${p.starttime}`),
       );
     for (let i = 0; i < 5; i++) {
       const seen = zombies();
