@@ -53,6 +53,10 @@ export const errorCodes = {
     status: 400,
     message: 'a scheduled process is a oneshot: expected type: oneshot or no type, found %s',
   },
+  CONFIG_FPM_PROFILE: {
+    status: 400,
+    message: '%s: expected a PHP-FPM profile (one of %s) or false, found %s',
+  },
   CONFIG_ONESHOT_RESTART: {
     status: 400,
     message:

@@ -10,7 +10,13 @@ const USAGE = `Usage: phpeek-pm <command> [options]
 Commands:
   run       [-c FILE]           start and supervise the processes of FILE (default command)
   validate  [-c FILE] [--json]  check FILE; exit 0 when valid, 1 with every problem listed
+  scaffold  FRAMEWORK           write a starting phpeek-pm.yaml for laravel, symfony,
+                                wordpress, generic or auto (detected from --dir)
+            [--dir DIR] [--dockerfile] [--force]
   version                       print the version
+
+  run and validate take --php-fpm-profile dev|light|medium|heavy|bursty|false (or
+  $PHP_FPM_AUTOTUNE_PROFILE): size the PHP-FPM pool from the container's limits.
 
 Commands for a running manager (through its API):
   status    [-o json]           processes, instances, and why anything waits
@@ -47,6 +53,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
       token: { type: 'string' },
       follow: { type: 'boolean', short: 'f', default: false },
       tail: { type: 'string', default: '100' },
+      'php-fpm-profile': { type: 'string' },
+      dir: { type: 'string', default: '.' },
+      dockerfile: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
     },
   });
   const [command = 'run', ...rest] = positionals;
@@ -80,7 +90,27 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
       (s) => process.stderr.write(s),
     );
   }
+  if (command === 'scaffold') {
+    const [framework, ...extra] = rest;
+    if (framework === undefined) throw new UsageError('scaffold needs a framework');
+    if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
+    const { scaffold } = await import('./php/scaffold.ts');
+    const result = await scaffold({
+      framework,
+      dir: values.dir ?? '.',
+      dockerfile: values.dockerfile ?? false,
+      force: values.force ?? false,
+    });
+    if (!result.ok) {
+      process.stderr.write(`phpeek-pm: ${result.error}\n`);
+      return 1;
+    }
+    for (const file of result.written) process.stdout.write(`wrote ${file}\n`);
+    process.stdout.write(`check it with: phpeek-pm validate -c ${result.written[0]}\n`);
+    return 0;
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  const phpFpmProfile = values['php-fpm-profile'];
   switch (command) {
     case 'run': {
       const located = locateConfig(values.config, env);
@@ -93,12 +123,18 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
         env,
         listeners: listenerOverrides(env),
         version: typeof PHPEEK_PM_VERSION === 'string' ? PHPEEK_PM_VERSION : 'dev',
+        ...(phpFpmProfile === undefined ? {} : { phpFpmProfile }),
       });
       return undefined;
     }
     case 'validate': {
       const { runValidate } = await import('./cli/validate.ts');
-      return runValidate({ config: values.config, json: values.json ?? false }, env, {
+      const options = {
+        config: values.config,
+        json: values.json ?? false,
+        ...(phpFpmProfile === undefined ? {} : { phpFpmProfile }),
+      };
+      return runValidate(options, env, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });

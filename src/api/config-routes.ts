@@ -41,7 +41,10 @@ export function configRoutes(ctx: RouteContext) {
           response: { 200: PlanView, ...errorResponses(400, 401) },
         },
       },
-      async () => control.plan(),
+      async () => ({
+        ...control.plan(),
+        ...(control.phpFpm?.length ? { phpFpm: control.phpFpm } : {}),
+      }),
     );
 
     app.get(

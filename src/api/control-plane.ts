@@ -23,6 +23,8 @@ export interface ControlPlane {
   /** When the manager started (epoch ms) and its version. */
   readonly startedAt: number;
   readonly version: string;
+  /** How PHP-FPM was auto-tuned at start (src/php/), when it was. */
+  readonly phpFpm?: readonly string[];
 
   patchProcess(name: string, patch: ProcessPatch): PatchResult;
   /** Rolling restart of every instance of the process. */

@@ -196,6 +196,9 @@ export const PlanView = Type.Object({
   actions: Type.Array(ActionSchema),
   blocked: Type.Array(BlockedSchema),
   requeueAfterMs: Type.Optional(Type.Number()),
+  phpFpm: Type.Optional(
+    Type.Array(Type.String(), { description: 'How PHP-FPM was auto-tuned at start, line by line' }),
+  ),
 });
 
 const ChangeSchema = Type.Object({

@@ -19,6 +19,7 @@ export interface ControlPlaneParts {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
   readonly version: string;
+  readonly phpFpm?: readonly string[];
 }
 
 /**
@@ -31,6 +32,7 @@ export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
   return {
     startedAt,
     version: parts.version,
+    ...(parts.phpFpm === undefined ? {} : { phpFpm: parts.phpFpm }),
     events: parts.events,
     logs: parts.logs,
     desired: () => store.get(),

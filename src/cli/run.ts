@@ -1,7 +1,6 @@
 import { systemClock } from '../clock.ts';
 import { formatDiagnostic } from '../desired/diagnostics.ts';
 import { describeChanges, diffProcesses } from '../desired/diff.ts';
-import { loadDesiredFile } from '../desired/load.ts';
 import { ConfigReloader, fileVersion } from '../desired/reloader.ts';
 import { DesiredStore } from '../desired/store.ts';
 import { createProcessExecutor } from '../executors/process-executor.ts';
@@ -11,6 +10,8 @@ import { EventHub } from '../logs/event-hub.ts';
 import { LogBuffer } from '../logs/log-buffer.ts';
 import { createLogger } from '../logs/logger.ts';
 import { createChildOutput } from '../logs/output.ts';
+import { describePhpEnvironment } from '../php/php-environment.ts';
+import { describeSetup, prepareWorkdir } from '../php/setup.ts';
 import { ReconcileLoop } from '../reconciler/loop.ts';
 import { createControlPlane } from './control-plane.ts';
 import { describeAction, describeEvent } from './describe.ts';
@@ -19,6 +20,7 @@ import { actionEvent, observedEvent } from './manager-events.ts';
 import { createProbeSync } from './probe-sync.ts';
 import { type ListenerOverrides, type MetricsFeed, startServers } from './servers.ts';
 import { exitCodeForSignal, installSignalHandlers } from './signals.ts';
+import { loadStartConfig } from './start-config.ts';
 
 export interface RunOptions {
   readonly file: string;
@@ -26,6 +28,8 @@ export interface RunOptions {
   /** Listener settings from the environment, over the file's (see main.ts). */
   readonly listeners: ListenerOverrides;
   readonly version: string;
+  /** `--php-fpm-profile`, over PHP_FPM_AUTOTUNE_PROFILE and the file. */
+  readonly phpFpmProfile?: string;
 }
 
 /** Variables of ours that must not reach children (secrets). */
@@ -57,7 +61,9 @@ export async function run(options: RunOptions): Promise<void> {
 
   // Taken before reading, so that an edit made while we start is noticed once the watcher runs.
   const initialVersion = fileVersion(options.file);
-  const loaded = await loadDesiredFile(options.file, options.env);
+  const loaded = await loadStartConfig(options.file, options.env, {
+    ...(options.phpFpmProfile === undefined ? {} : { phpFpmProfile: options.phpFpmProfile }),
+  });
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) process.stderr.write(`phpeek-pm: ${formatDiagnostic(d)}\n`);
     process.stderr.write(`phpeek-pm: ${options.file}: invalid configuration, not starting\n`);
@@ -78,9 +84,9 @@ export async function run(options: RunOptions): Promise<void> {
   const reaper = startReaper({ log: (level, msg, fields) => logger[level](fields ?? {}, msg) });
   const store = new DesiredStore(loaded);
   const groups = new Set<number>();
-  const childEnv = Object.fromEntries(
-    Object.entries(options.env).filter(([k]) => !PRIVATE_ENV.has(k)),
-  );
+  // The manager's environment plus the auto-tuned PHP-FPM variables, computed once at start.
+  const env = loaded.php.env;
+  const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !PRIVATE_ENV.has(k)));
 
   const hookLog = (level: 'info' | 'warn' | 'error', msg: string) => logger[level](msg);
   const hooks = new GlobalHookRunner(() => store.get().global.hooks, {
@@ -156,7 +162,7 @@ export async function run(options: RunOptions): Promise<void> {
 
   const reloader = new ConfigReloader({
     file: options.file,
-    env: options.env,
+    env,
     initialVersion,
     apply: (next, why) => {
       const changes = diffProcesses(store.get().processes, next.processes);
@@ -164,6 +170,11 @@ export async function run(options: RunOptions): Promise<void> {
       metrics?.onReload(changes.length > 0 ? 'applied' : 'unchanged');
       events.publish({ type: 'reload', message, data: changes });
       logger.info(message);
+      if (next.global.php.autotune !== store.get().global.php.autotune) {
+        logger.warn(
+          'global.php_fpm.autotune changed: PHP-FPM tuning is computed at start; restart to apply it',
+        );
+      }
       output.setFormat(next.global.logFormat);
       logger.level = next.global.logLevel;
       store.applyFile(next);
@@ -208,6 +219,12 @@ export async function run(options: RunOptions): Promise<void> {
     `phpeek-pm ${where}: ${options.file}, ${Object.keys(loaded.processes).length} processes`,
   );
   for (const msg of early.log) logger.info(msg);
+  for (const line of describePhpEnvironment(loaded.php)) logger.info(line);
+  if (loaded.php.tuning?.warning) logger.warn(`php-fpm auto-tuning: ${loaded.php.tuning.warning}`);
+  const setupStarted = performance.now();
+  const setup = await prepareWorkdir(loaded.global.php, { uid: process.getuid?.() ?? 0 });
+  logger.info(describeSetup(setup, loaded.global.php.workdir, performance.now() - setupStarted));
+  for (const warning of setup.warnings) logger.warn(`setup: ${warning}`);
   const preStart = await hooks.preStart();
   if (!preStart.ok) {
     logger.error(`${preStart.error}: not starting`);
@@ -225,9 +242,10 @@ export async function run(options: RunOptions): Promise<void> {
     events,
     logs: logBuffer,
     file: options.file,
-    env: options.env,
+    env,
     now: systemClock.now,
     version: options.version,
+    phpFpm: describePhpEnvironment(loaded.php),
   });
   // Not needed for the first spawns: the servers and the watcher come after them.
   setImmediate(async () => {

@@ -7,12 +7,14 @@
 import type { Diagnostic } from '../desired/diagnostics.ts';
 import { formatDiagnostic } from '../desired/diagnostics.ts';
 import type { Env } from '../desired/interpolate.ts';
-import { loadDesiredFile } from '../desired/load.ts';
 import { locateConfig } from '../desired/locate.ts';
 import type { ProcessSpec } from '../desired/types.ts';
+import { type FpmTuning, fpmTuningEnv } from '../php/fpm-tuning.ts';
+import { describePhpEnvironment } from '../php/php-environment.ts';
+import { loadStartConfig, type StartConfigOptions } from './start-config.ts';
 
-export interface ValidateOptions {
-  readonly config?: string;
+export interface ValidateOptions extends StartConfigOptions {
+  readonly config?: string | undefined;
   readonly json: boolean;
 }
 
@@ -26,6 +28,11 @@ export interface ValidateReport {
   readonly valid: boolean;
   readonly file: string | null;
   readonly diagnostics: readonly Diagnostic[];
+  /** The PHP-FPM pool settings `run` would hand to php-fpm, when auto-tuning is on. */
+  readonly phpFpm?: Omit<FpmTuning, 'reasoning'> & {
+    readonly reasoning: readonly string[];
+    readonly env: Readonly<Record<string, string | undefined>>;
+  };
 }
 
 export async function runValidate(
@@ -49,12 +56,16 @@ export async function runValidate(
     return 2;
   }
   const { file } = located;
-  const result = await loadDesiredFile(file, env);
+  const result = await loadStartConfig(file, env, options);
   const diagnostics = result.ok ? [] : result.diagnostics;
+  const tuning = result.ok ? result.php.tuning : undefined;
   if (options.json) {
-    printJson(out, { valid: result.ok, file, diagnostics });
+    const phpFpm =
+      tuning && result.ok ? { ...tuning, env: tunedVariables(tuning, result.php.env) } : undefined;
+    printJson(out, { valid: result.ok, file, diagnostics, ...(phpFpm ? { phpFpm } : {}) });
   } else if (result.ok) {
     out.stdout(`${file}: valid (${summary(Object.values(result.processes))})\n`);
+    for (const line of describePhpEnvironment(result.php)) out.stdout(`${line}\n`);
   } else {
     for (const diagnostic of diagnostics) out.stdout(`${formatDiagnostic(diagnostic)}\n`);
     out.stdout(`${file}: invalid, ${count(diagnostics.length, 'problem')}\n`);
@@ -69,6 +80,11 @@ function summary(processes: readonly ProcessSpec[]): string {
   const processCount = count(processes.length, 'process', 'processes');
   const disabledNote = disabled > 0 ? ` (${disabled} disabled)` : '';
   return `${processCount}${disabledNote}, ${count(instances, 'instance')}`;
+}
+
+/** The variables php-fpm will see: computed, or kept from the environment. */
+function tunedVariables(tuning: FpmTuning, env: Readonly<Record<string, string | undefined>>) {
+  return Object.fromEntries(Object.keys(fpmTuningEnv(tuning)).map((name) => [name, env[name]]));
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

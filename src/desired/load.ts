@@ -60,14 +60,22 @@ export function parseDesired(text: string, file: string, env: Env): DesiredParse
 
 /** Reads and parses `file`; an unreadable file is a CONFIG_READ diagnostic, never a throw. */
 export async function loadDesiredFile(file: string, env: Env): Promise<DesiredParseResult> {
-  let text: string;
+  const read = await readConfigText(file);
+  return read.ok ? parseDesired(read.text, file, env) : read;
+}
+
+/** The file's text, or the CONFIG_READ diagnostic saying why it cannot be read. */
+export async function readConfigText(
+  file: string,
+): Promise<
+  { readonly ok: true; readonly text: string } | { readonly ok: false; diagnostics: Diagnostic[] }
+> {
   try {
-    text = await readFile(file, 'utf8');
+    return { ok: true, text: await readFile(file, 'utf8') };
   } catch (error) {
     const message = formatMessage('CONFIG_READ', file, readFailure(error));
     return { ok: false, diagnostics: [{ code: 'CONFIG_READ', file, path: '', message }] };
   }
-  return parseDesired(text, file, env);
 }
 
 function failed(

@@ -9,12 +9,14 @@ import type { HookListEntry } from './hooks-schema.ts';
 import { probeSpecs } from './normalize-probes.ts';
 import type { BackoffEntry, ConfigFile, GlobalEntry, ProcessEntry } from './schema.ts';
 import { toSignalName } from './signal.ts';
+import { parseSize } from './size.ts';
 import { specHash } from './spec-hash.ts';
 import type {
   Backoff,
   DependencyCondition,
   GlobalSpec,
   HookSpec,
+  PhpSpec,
   ProcessSpec,
   RolloutSpec,
   ScheduleSpec,
@@ -23,8 +25,18 @@ import type {
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 60_000, resetAfterMs: 60_000 };
 
+export const DEFAULT_PHP: PhpSpec = {
+  workdir: '/var/www/html',
+  setup: true,
+  framework: 'auto',
+  autotune: false,
+  user: 'www-data',
+  group: 'www-data',
+};
+
 export const DEFAULT_GLOBAL: GlobalSpec = {
   hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+  php: DEFAULT_PHP,
   shutdownTimeoutMs: 30_000,
   logFormat: 'text',
   logLevel: 'info',
@@ -50,7 +62,7 @@ export const DEFAULT_SCHEDULE: Pick<ScheduleSpec, 'concurrency' | 'historyLimit'
   historyLimit: 10,
 };
 
-const DEFAULT_CONDITION: DependencyCondition = 'process_started';
+export const DEFAULT_CONDITION: DependencyCondition = 'process_started';
 
 /** How a number was written in the file (`1.10`), when that differs from the parsed value. */
 export type WrittenNumber = (path: DocPath) => string | undefined;
@@ -83,6 +95,7 @@ export function normalizeGlobal(entry: GlobalEntry = {}): GlobalSpec {
       preStop: hookSpecs(hooks.pre_stop),
       postStop: hookSpecs(hooks.post_stop),
     },
+    php: phpSpec(entry),
     shutdownTimeoutMs: durationMs(entry.shutdown_timeout, DEFAULT_GLOBAL.shutdownTimeoutMs),
     logFormat: entry.log_format ?? DEFAULT_GLOBAL.logFormat,
     logLevel: entry.log_level ?? DEFAULT_GLOBAL.logLevel,
@@ -97,6 +110,22 @@ export function normalizeGlobal(entry: GlobalEntry = {}): GlobalSpec {
       listen: entry.metrics?.listen ?? DEFAULT_GLOBAL.metrics.listen,
       path: entry.metrics?.path ?? DEFAULT_GLOBAL.metrics.path,
     },
+  };
+}
+
+function phpSpec(entry: GlobalEntry): PhpSpec {
+  const fpm = entry.php_fpm ?? {};
+  const workerMemory = fpm.worker_memory === undefined ? undefined : parseSize(fpm.worker_memory);
+  const reserved = fpm.reserved_memory === undefined ? undefined : parseSize(fpm.reserved_memory);
+  return {
+    workdir: entry.workdir ?? DEFAULT_PHP.workdir,
+    setup: entry.setup ?? DEFAULT_PHP.setup,
+    framework: entry.framework ?? DEFAULT_PHP.framework,
+    autotune: fpm.autotune ?? DEFAULT_PHP.autotune,
+    user: String(fpm.user ?? DEFAULT_PHP.user),
+    group: String(fpm.group ?? fpm.user ?? DEFAULT_PHP.group),
+    ...(workerMemory === undefined ? {} : { workerMemoryBytes: workerMemory }),
+    ...(reserved === undefined ? {} : { reservedMemoryBytes: reserved }),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Schema pieces shared by the parts of the file: durations, commands, mapping keys. The
- * annotations (`description`, `code`, `suggest`) are read by schema-problems.ts.
+ * annotations (`description`, `code`, `suggest`) are read by schema-problems.ts, `docType` by
+ * the configuration reference (schema-doc.ts).
  */
 import { Type } from '@sinclair/typebox';
 import { DURATION_PATTERN, POSITIVE_DURATION_PATTERN } from './duration.ts';
@@ -16,6 +17,7 @@ export const DurationSchema = Type.Union(
   {
     description: 'a duration such as "500ms", "10s", "5m", "1m30s" or a number of seconds',
     code: 'CONFIG_DURATION',
+    docType: 'duration',
   },
 );
 
@@ -25,6 +27,7 @@ export const PositiveDurationSchema = Type.Union(
   {
     description: 'a duration greater than 0 such as "500ms", "10s" or "5m"',
     code: 'CONFIG_DURATION_POSITIVE',
+    docType: 'duration > 0',
   },
 );
 
@@ -34,5 +37,11 @@ export const CommandSchema = Type.Union(
     Type.String({ pattern: String.raw`\S`, code: 'CONFIG_COMMAND_EMPTY' }),
     Type.Array(Type.String(), { minItems: 1, code: 'CONFIG_COMMAND_EMPTY' }),
   ],
-  { description: 'a command string or a list of arguments' },
+  { description: 'a command string or a list of arguments', docType: 'command' },
 );
+
+/** A user or group, as `user:` and `group:` take them. */
+export const IdentitySchema = (what: string) =>
+  Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })], {
+    description: `a ${what} name or numeric id`,
+  });

@@ -154,8 +154,31 @@ export interface MetricsSpec {
   readonly path: string;
 }
 
+export type FpmProfile = 'dev' | 'light' | 'medium' | 'heavy' | 'bursty';
+export type Framework = 'laravel' | 'symfony' | 'wordpress' | 'generic';
+
+/** The PHP side of a container: see src/php/. */
+export interface PhpSpec {
+  /** Where the application lives; framework detection and setup look here. */
+  readonly workdir: string;
+  /** Prepare the framework's writable directories before the processes start. */
+  readonly setup: boolean;
+  /** `auto` detects it from the files in `workdir`. */
+  readonly framework: Framework | 'auto';
+  /** The file's profile; the command line and PHP_FPM_AUTOTUNE_PROFILE come first. */
+  readonly autotune: FpmProfile | false;
+  /** Owner of the directories that setup prepares: the user php-fpm's workers run as. */
+  readonly user: string;
+  readonly group: string;
+  /** Overrides the profile's memory per worker. */
+  readonly workerMemoryBytes?: number;
+  /** Memory kept aside for everything but PHP-FPM workers (nginx, the manager, opcache). */
+  readonly reservedMemoryBytes?: number;
+}
+
 export interface GlobalSpec {
   readonly hooks: GlobalHooks;
+  readonly php: PhpSpec;
   readonly api: ApiSpec;
   readonly metrics: MetricsSpec;
   readonly shutdownTimeoutMs: number;

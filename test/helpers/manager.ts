@@ -29,6 +29,10 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Lay the file out like a Kubernetes ConfigMap volume (`..data` symlink swap on save). */
   readonly configMap?: boolean;
+  /** More arguments for `run`. */
+  readonly args?: readonly string[];
+  /** With `pid1`: directories bind-mounted read-only in the manager's mount namespace. */
+  readonly readOnly?: readonly string[];
 }
 
 /**
@@ -54,9 +58,18 @@ export class ManagerUnderTest {
     } else {
       writeFileSync(this.configPath, config);
     }
-    const args = [bin, 'run', '-c', this.configPath];
+    const args = [bin, 'run', '-c', this.configPath, ...(options.args ?? [])];
+    // --mount-proc gives the manager its own mount namespace: read-only binds stay in it.
+    const readOnly = (options.readOnly ?? []).length
+      ? [
+          'sh',
+          '-ec',
+          'for d in $RO_DIRS; do mount --bind "$d" "$d"; mount -o remount,bind,ro "$d"; done; exec "$@"',
+          'sh',
+        ]
+      : [];
     const [cmd, argv] = options.pid1
-      ? ['unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ...args]]
+      ? ['unshare', ['--pid', '--fork', '--mount-proc', ...readOnly, process.execPath, ...args]]
       : [process.execPath, args];
     this.child = spawn(cmd as string, argv as string[], {
       // Tests run many managers at once: no default listeners unless a test asks for them.
@@ -65,6 +78,7 @@ export class ManagerUnderTest {
         PHPEEK_PM_API_LISTEN: 'false',
         PHPEEK_PM_API_SOCKET: 'false',
         PHPEEK_PM_METRICS_LISTEN: 'false',
+        ...(options.readOnly ? { RO_DIRS: options.readOnly.join(' ') } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

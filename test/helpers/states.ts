@@ -1,8 +1,10 @@
+import { DEFAULT_PHP } from '../../src/desired/normalize.ts';
 import type { DesiredState, GlobalSpec, ProcessSpec } from '../../src/desired/types.ts';
 import type { InstanceState, ObservedState } from '../../src/observed/types.ts';
 
 export const baseGlobal: GlobalSpec = {
   hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+  php: DEFAULT_PHP,
   api: { listen: false, socket: false },
   metrics: { listen: false, path: '/metrics' },
   shutdownTimeoutMs: 30_000,

@@ -75,6 +75,7 @@ export function statusTable(processes: readonly ProcessRow[]): string {
 export interface PlanView {
   actions: { kind: string; id?: string; process?: string; reason: string }[];
   blocked: { id: string; reason: string }[];
+  phpFpm?: string[];
 }
 
 export function planText(plan: PlanView): string {
@@ -84,7 +85,8 @@ export function planText(plan: PlanView): string {
       `${a.kind === 'spawn' ? '+' : a.kind === 'stop' || a.kind === 'kill' ? '-' : '~'} ${a.kind} ${a.id ?? a.process ?? ''}: ${a.reason}`,
     );
   for (const b of plan.blocked) lines.push(`  ${b.id}: ${b.reason}`);
-  return lines.length > 0 ? lines.join('\n') : 'nothing to do: everything is as desired';
+  const verdict = lines.length > 0 ? lines.join('\n') : 'nothing to do: everything is as desired';
+  return plan.phpFpm?.length ? `${verdict}\n\n${plan.phpFpm.join('\n')}` : verdict;
 }
 
 export function changesText(

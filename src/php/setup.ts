@@ -1,0 +1,138 @@
+/**
+ * Container setup before the processes start: the framework's writable directories, created
+ * with mode 0775 and handed (recursively) to the user php-fpm's workers run as. It reports
+ * what it did, for one log line; it never stops the manager: a directory it cannot prepare is a
+ * warning, and a read-only filesystem skips the step.
+ */
+import { constants } from 'node:fs';
+import { access, chmod, lchown, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Framework, PhpSpec } from '../desired/types.ts';
+import { resolveCredentials } from '../executors/users.ts';
+import { detectFramework, FRAMEWORK_LAYOUTS } from './framework.ts';
+
+export interface SetupReport {
+  readonly framework?: Framework;
+  readonly detected: boolean;
+  /** Directories created. */
+  readonly created: readonly string[];
+  /** Files and directories whose owner was set. */
+  readonly owned: number;
+  readonly owner?: string;
+  /** Why nothing was done, when nothing was. */
+  readonly skipped?: string;
+  readonly warnings: readonly string[];
+}
+
+export interface SetupEnvironment {
+  /** Our uid: only root can give files away. */
+  readonly uid: number;
+  /** Where passwd and group are; tests point elsewhere. */
+  readonly etc?: string;
+}
+
+const MODE = 0o775;
+
+export async function prepareWorkdir(spec: PhpSpec, env: SetupEnvironment): Promise<SetupReport> {
+  const none = { detected: false, created: [], owned: 0, warnings: [] };
+  if (!spec.setup) return { ...none, skipped: 'global.setup is false' };
+  if (!(await isDirectory(spec.workdir))) {
+    return { ...none, skipped: `${spec.workdir} does not exist (global.workdir)` };
+  }
+  const detected = spec.framework === 'auto';
+  const framework = detected ? detectFramework(spec.workdir) : spec.framework;
+  const layout = FRAMEWORK_LAYOUTS[framework];
+  const base = { ...none, framework, detected };
+  if (layout.directories.length === 0) return { ...base, skipped: 'nothing to prepare' };
+  if ((await writeError(spec.workdir)) === 'EROFS') {
+    return { ...base, skipped: `read-only filesystem at ${spec.workdir}` };
+  }
+
+  const warnings: string[] = [];
+  const created: string[] = [];
+  for (const relative of layout.directories) {
+    const dir = join(spec.workdir, relative);
+    try {
+      const first = await mkdir(dir, { recursive: true, mode: MODE });
+      if (first === undefined) continue;
+      // mkdir's mode is filtered by the umask; the group must be able to write.
+      for (let d = dir; d.length >= first.length; d = dirname(d)) await chmod(d, MODE);
+      created.push(relative);
+    } catch (error) {
+      warnings.push(`cannot create ${dir}: ${(error as Error).message}`);
+    }
+  }
+
+  const owner = `${spec.user}:${spec.group}`;
+  let credentials: { uid?: number; gid?: number };
+  try {
+    credentials = resolveCredentials(spec.user, spec.group, env.etc);
+  } catch (error) {
+    warnings.push(`${(error as Error).message}: ownership left as it is`);
+    return { ...base, created, warnings };
+  }
+  const { uid = -1, gid = -1 } = credentials;
+  if (env.uid !== 0 && uid !== env.uid) {
+    warnings.push(`not running as root: cannot give the directories to ${owner}`);
+    return { ...base, created, warnings };
+  }
+  let owned = 0;
+  for (const relative of layout.owned) {
+    const tree = join(spec.workdir, relative);
+    owned += await chownTree(tree, uid, gid, warnings);
+  }
+  return { ...base, created, owned, owner, warnings };
+}
+
+/** One line for the log: `laravel (detected) in /var/www/html: created 3 directories, ...`. */
+export function describeSetup(report: SetupReport, workdir: string, ms: number): string {
+  const what = report.framework
+    ? `${report.framework}${report.detected ? ' (detected)' : ''} in ${workdir}`
+    : workdir;
+  const took = `(${ms.toFixed(1)} ms)`;
+  if (report.skipped !== undefined) return `setup: ${what}: ${report.skipped}, skipped ${took}`;
+  const done = [
+    report.created.length === 0
+      ? 'directories already there'
+      : `created ${report.created.join(', ')}`,
+    ...(report.owner === undefined ? [] : [`${report.owned} entries owned by ${report.owner}`]),
+  ];
+  return `setup: ${what}: ${done.join('; ')} ${took}`;
+}
+
+async function chownTree(path: string, uid: number, gid: number, warnings: string[]) {
+  let count = 0;
+  try {
+    await lchown(path, uid, gid);
+    count++;
+    if (!(await isDirectory(path))) return count;
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      count += entry.isDirectory()
+        ? await chownTree(child, uid, gid, warnings)
+        : await lchown(child, uid, gid).then(() => 1);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      warnings.push(`cannot set the owner of ${path}: ${(error as Error).message}`);
+    }
+  }
+  return count;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function writeError(path: string): Promise<string | undefined> {
+  try {
+    await access(path, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
+  }
+}
