@@ -1,5 +1,7 @@
 /*
- * The three syscalls the zombie reaper needs and Node does not expose.
+ * The syscalls the manager needs and Node does not expose: the zombie reaper's three, and
+ * pipe2() for children's output (Node gives children socketpairs, which /dev/stdout and
+ * /proc/self/fd/1 cannot be opened on: php-fpm's and nginx's usual log settings need a pipe).
  *
  * Reaping must never take a child that libuv is waiting for (libuv reaps its own children with
  * waitpid(<pid>) and would then never report their exit), so there is no "wait for any child"
@@ -8,7 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <node_api.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -96,6 +100,24 @@ static napi_value set_child_subreaper(napi_env env, napi_callback_info cbinfo) {
   return result;
 }
 
+/* pipe(): [readFd, writeFd], both close-on-exec (a child gets its end through dup2, which
+ * clears the flag, and no other child inherits either end). Throws on failure. */
+static napi_value make_pipe(napi_env env, napi_callback_info cbinfo) {
+  (void)cbinfo;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) == -1) return throw_errno(env, "pipe2", errno);
+  napi_value result;
+  if (napi_create_array_with_length(env, 2, &result) != napi_ok ||
+      napi_set_element(env, result, 0, make_int(env, fds[0])) != napi_ok ||
+      napi_set_element(env, result, 1, make_int(env, fds[1])) != napi_ok) {
+    close(fds[0]);
+    close(fds[1]);
+    napi_throw_error(env, NULL, "pipe: could not build the result");
+    return NULL;
+  }
+  return result;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const struct {
     const char *name;
@@ -104,6 +126,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"peekZombie", peek_zombie},
       {"reap", reap},
       {"setChildSubreaper", set_child_subreaper},
+      {"pipe", make_pipe},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value fn;

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { HookSpec } from '../desired/types.ts';
 import type { ChildOutput } from '../logs/output.ts';
+import { type OutputPipes, openOutputPipes } from './output-pipes.ts';
 
 export interface HookContext {
   /** What the hooks are for, at the start of every message: `pre_start`, `web-0 pre_stop`. */
@@ -147,17 +148,20 @@ function runAttempt(hook: HookSpec, context: HookContext, timeoutMs: number): Pr
   const elapsed = () => performance.now() - started;
   return new Promise((resolve) => {
     let child: ChildProcess;
+    let pipes: OutputPipes | undefined;
     try {
       const [file, ...args] = hook.command;
       if (file === undefined) throw new Error('empty command');
+      pipes = openOutputPipes((msg) => context.log('warn', msg));
       child = spawn(file, args, {
         // setsid(): the hook leads its own group, so a timeout kills what it started too.
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: pipes.stdio,
         cwd: context.cwd,
         env: { ...context.env },
       });
     } catch (error) {
+      pipes?.opened(undefined);
       resolve({
         kind: 'spawn-failed',
         message: describeSpawnError(error, context.cwd),
@@ -165,6 +169,7 @@ function runAttempt(hook: HookSpec, context: HookContext, timeoutMs: number): Pr
       });
       return;
     }
+    const { stdout, stderr } = pipes.opened(child);
     const pid = child.pid;
     if (pid === undefined) {
       // libuv reports exec and chdir failures as an 'error' event with no pid.
@@ -181,8 +186,8 @@ function runAttempt(hook: HookSpec, context: HookContext, timeoutMs: number): Pr
     child.on('error', () => {});
     context.onGroup?.(pid);
     const source = context.source ?? { process: context.name, instance: `hook:${context.name}` };
-    if (child.stdout) context.output.attach(child.stdout, { ...source, stream: 'stdout' });
-    if (child.stderr) context.output.attach(child.stderr, { ...source, stream: 'stderr' });
+    if (stdout) context.output.attach(stdout, { ...source, stream: 'stdout' });
+    if (stderr) context.output.attach(stderr, { ...source, stream: 'stderr' });
 
     let killedFor: 'timeout' | 'aborted' | undefined;
     const killGroup = (why: 'timeout' | 'aborted') => {

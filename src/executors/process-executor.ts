@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { ProcessSpec } from '../desired/types.ts';
 import type { ChildOutput } from '../logs/output.ts';
 import { runHooks } from './hooks.ts';
+import { type OutputPipes, openOutputPipes } from './output-pipes.ts';
 import type { Executor, InstanceCallbacks, SpawnRequest, StopRequest } from './types.ts';
 import { resolveCredentials } from './users.ts';
 
@@ -40,21 +41,25 @@ function spawnChild(
 ): void {
   const { spec, id, index } = request;
   let child: ChildProcess;
+  let pipes: OutputPipes | undefined;
   try {
     const credentials = resolveCredentials(spec.user, spec.group);
     const [file, ...args] = spec.command;
+    pipes = openOutputPipes((msg) => options.log('warn', msg));
     child = spawn(file!, args, {
       // setsid(): the child leads a new process group, so a stop reaches its own children too.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: pipes.stdio,
       cwd: spec.workingDir,
       env: instanceEnv(options.baseEnv, spec, id, index),
       ...credentials,
     });
   } catch (error) {
+    pipes?.opened(undefined);
     queueMicrotask(() => callbacks.spawnFailed(describeSpawnError(error, spec.workingDir)));
     return;
   }
+  const { stdout, stderr } = pipes.opened(child);
   const pid = child.pid;
   if (pid === undefined) {
     // libuv reports exec and chdir failures as an 'error' event with no pid.
@@ -66,10 +71,8 @@ function spawnChild(
   // Errors after a successful spawn (a failed kill, a closed pipe) must not crash the manager.
   child.on('error', () => {});
   options.onGroup?.(pid);
-  if (child.stdout)
-    options.output.attach(child.stdout, { process: spec.name, instance: id, stream: 'stdout' });
-  if (child.stderr)
-    options.output.attach(child.stderr, { process: spec.name, instance: id, stream: 'stderr' });
+  if (stdout) options.output.attach(stdout, { process: spec.name, instance: id, stream: 'stdout' });
+  if (stderr) options.output.attach(stderr, { process: spec.name, instance: id, stream: 'stderr' });
   child.once('exit', (code, signal) => callbacks.exited(pid, code, signal));
   callbacks.spawned(pid);
   if (spec.postStart.length > 0) {

@@ -18,8 +18,7 @@
  * owner sees their exit. Spawn only from the main thread.
  */
 import { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddon } from './native-addon.ts';
 
 export type ReaperMode = 'pid1' | 'subreaper' | 'disabled';
 
@@ -41,23 +40,6 @@ export interface Reaper {
   stop(): void;
 }
 
-/** The native addon (native/reaper.c). */
-interface ReaperAddon {
-  /** A zombie child's pid, left unreaped, or 0 when there is none. Throws on unexpected errors. */
-  peekZombie(): number;
-  /** `waitpid(pid, WNOHANG)`: the pid when reaped, 0 if not exited, or -errno. */
-  reap(pid: number): number;
-  /** Becomes a child subreaper (true); throws on failure. */
-  setChildSubreaper(): boolean;
-}
-
-// Relative to this module: src/executors/reaper.ts under tsx; dist/phpeek-pm.js or a chunk in
-// dist/chunks/ when bundled.
-const ADDON_CANDIDATES = [
-  '../build/Release/phpeek_reaper.node',
-  '../../build/Release/phpeek_reaper.node',
-] as const;
-
 /** Retries on setImmediate while one of our children is the oldest zombie, then on a timer. */
 const IMMEDIATE_RETRIES = 3;
 const BACKOFF_MS = [1, 2, 5, 10, 20, 50] as const;
@@ -73,7 +55,7 @@ export function startReaper(opts: ReaperOptions): Reaper {
   if (reaperRunning()) throw new Error('startReaper: a reaper is already running in this process');
   const { log } = opts;
 
-  const loaded = loadAddon(opts.addonPath);
+  const loaded = loadNativeAddon(opts.addonPath);
   if ('error' in loaded) {
     log('warn', 'zombie reaper disabled: native addon not loaded; orphans will not be reaped', {
       tried: loaded.tried,
@@ -215,36 +197,6 @@ export function startReaper(opts: ReaperOptions): Reaper {
 
 function disabledReaper(): Reaper {
   return { mode: 'disabled', reapedCount: () => 0, stop: () => {} };
-}
-
-type LoadResult = { addon: ReaperAddon } | { error: string; tried: string[] };
-
-function loadAddon(addonPath: string | undefined): LoadResult {
-  const require = createRequire(import.meta.url);
-  const tried =
-    addonPath !== undefined
-      ? [addonPath]
-      : ADDON_CANDIDATES.map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  let lastError = 'not found';
-  for (const path of tried) {
-    try {
-      const mod = require(path) as Partial<ReaperAddon>;
-      if (
-        typeof mod.peekZombie !== 'function' ||
-        typeof mod.reap !== 'function' ||
-        typeof mod.setChildSubreaper !== 'function'
-      ) {
-        lastError = `${path} does not export peekZombie, reap and setChildSubreaper`;
-        continue;
-      }
-      return { addon: mod as ReaperAddon };
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      // A missing candidate is expected; any other failure (wrong ABI, ...) is worth reporting.
-      if (code !== 'MODULE_NOT_FOUND') lastError = errorText(err);
-    }
-  }
-  return { error: lastError, tried };
 }
 
 type Register = (child: ChildProcess, pid: number) => void;
