@@ -60,6 +60,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     },
   });
   const [command = 'run', ...rest] = positionals;
+  if (command !== 'run') {
+    // `phpeek-pm validate | head -1`: a reader that leaves early is not an error of ours.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   if (values.help || command === 'help') {
     process.stdout.write(USAGE);
     return 0;

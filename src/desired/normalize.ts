@@ -31,7 +31,6 @@ export const DEFAULT_PHP: PhpSpec = {
   framework: 'auto',
   autotune: false,
   user: 'www-data',
-  group: 'www-data',
 };
 
 export const DEFAULT_GLOBAL: GlobalSpec = {
@@ -123,7 +122,7 @@ function phpSpec(entry: GlobalEntry): PhpSpec {
     framework: entry.framework ?? DEFAULT_PHP.framework,
     autotune: fpm.autotune ?? DEFAULT_PHP.autotune,
     user: String(fpm.user ?? DEFAULT_PHP.user),
-    group: String(fpm.group ?? fpm.user ?? DEFAULT_PHP.group),
+    ...(fpm.group === undefined ? {} : { group: String(fpm.group) }),
     ...(workerMemory === undefined ? {} : { workerMemoryBytes: workerMemory }),
     ...(reserved === undefined ? {} : { reservedMemoryBytes: reserved }),
   };

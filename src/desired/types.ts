@@ -169,7 +169,8 @@ export interface PhpSpec {
   readonly autotune: FpmProfile | false;
   /** Owner of the directories that setup prepares: the user php-fpm's workers run as. */
   readonly user: string;
-  readonly group: string;
+  /** Absent: the user's primary group. */
+  readonly group?: string;
   /** Overrides the profile's memory per worker. */
   readonly workerMemoryBytes?: number;
   /** Memory kept aside for everything but PHP-FPM workers (nginx, the manager, opcache). */

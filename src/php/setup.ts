@@ -22,6 +22,8 @@ export interface SetupReport {
   /** Why nothing was done, when nothing was. */
   readonly skipped?: string;
   readonly warnings: readonly string[];
+  /** Directories left alone because they are on a read-only filesystem. */
+  readonly readOnly?: readonly string[];
 }
 
 export interface SetupEnvironment {
@@ -44,13 +46,21 @@ export async function prepareWorkdir(spec: PhpSpec, env: SetupEnvironment): Prom
   const layout = FRAMEWORK_LAYOUTS[framework];
   const base = { ...none, framework, detected };
   if (layout.directories.length === 0) return { ...base, skipped: 'nothing to prepare' };
-  if ((await writeError(spec.workdir)) === 'EROFS') {
+  // A read-only root filesystem may still have writable volumes mounted on some directories
+  // (an emptyDir on storage/): prepare those, leave the rest.
+  const readOnly: string[] = [];
+  for (const relative of layout.directories) {
+    const existing = await nearestExisting(join(spec.workdir, relative));
+    if ((await writeError(existing)) === 'EROFS') readOnly.push(relative);
+  }
+  if (readOnly.length === layout.directories.length) {
     return { ...base, skipped: `read-only filesystem at ${spec.workdir}` };
   }
 
   const warnings: string[] = [];
   const created: string[] = [];
   for (const relative of layout.directories) {
+    if (readOnly.includes(relative)) continue;
     const dir = join(spec.workdir, relative);
     try {
       const first = await mkdir(dir, { recursive: true, mode: MODE });
@@ -63,25 +73,27 @@ export async function prepareWorkdir(spec: PhpSpec, env: SetupEnvironment): Prom
     }
   }
 
-  const owner = `${spec.user}:${spec.group}`;
+  // Without a group, the user's primary group (as chown user: does).
+  const owner = spec.group === undefined ? spec.user : `${spec.user}:${spec.group}`;
   let credentials: { uid?: number; gid?: number };
   try {
     credentials = resolveCredentials(spec.user, spec.group, env.etc);
   } catch (error) {
     warnings.push(`${(error as Error).message}: ownership left as it is`);
-    return { ...base, created, warnings };
+    return { ...base, created, readOnly, warnings };
   }
   const { uid = -1, gid = -1 } = credentials;
   if (env.uid !== 0 && uid !== env.uid) {
     warnings.push(`not running as root: cannot give the directories to ${owner}`);
-    return { ...base, created, warnings };
+    return { ...base, created, readOnly, warnings };
   }
   let owned = 0;
   for (const relative of layout.owned) {
     const tree = join(spec.workdir, relative);
+    if ((await writeError(tree)) === 'EROFS') continue;
     owned += await chownTree(tree, uid, gid, warnings);
   }
-  return { ...base, created, owned, owner, warnings };
+  return { ...base, created, readOnly, owned, owner, warnings };
 }
 
 /** One line for the log: `laravel (detected) in /var/www/html: created 3 directories, ...`. */
@@ -96,6 +108,9 @@ export function describeSetup(report: SetupReport, workdir: string, ms: number):
       ? 'directories already there'
       : `created ${report.created.join(', ')}`,
     ...(report.owner === undefined ? [] : [`${report.owned} entries owned by ${report.owner}`]),
+    ...(report.readOnly?.length
+      ? [`read-only, left as they are: ${report.readOnly.join(', ')}`]
+      : []),
   ];
   return `setup: ${what}: ${done.join('; ')} ${took}`;
 }
@@ -118,6 +133,22 @@ async function chownTree(path: string, uid: number, gid: number, warnings: strin
     }
   }
   return count;
+}
+
+/** `path`, or its closest ancestor that exists: where a mkdir of `path` would write. */
+async function nearestExisting(path: string): Promise<string> {
+  for (let p = path; ; p = dirname(p)) {
+    if (p === dirname(p) || (await exists(p))) return p;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

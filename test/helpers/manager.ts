@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly args?: readonly string[];
   /** With `pid1`: directories bind-mounted read-only in the manager's mount namespace. */
   readonly readOnly?: readonly string[];
+  /** With `readOnly`: then writable directories bound over parts of them (`[source, target]`). */
+  readonly binds?: readonly (readonly [string, string])[];
 }
 
 /**
@@ -64,7 +66,7 @@ export class ManagerUnderTest {
       ? [
           'sh',
           '-ec',
-          'for d in $RO_DIRS; do mount --bind "$d" "$d"; mount -o remount,bind,ro "$d"; done; exec "$@"',
+          'for d in $RO_DIRS; do mount --bind "$d" "$d"; mount -o remount,bind,ro "$d"; done; for b in $BINDS; do mount --bind "${b%%=*}" "${b#*=}"; done; exec "$@"',
           'sh',
         ]
       : [];
@@ -79,6 +81,7 @@ export class ManagerUnderTest {
         PHPEEK_PM_API_SOCKET: 'false',
         PHPEEK_PM_METRICS_LISTEN: 'false',
         ...(options.readOnly ? { RO_DIRS: options.readOnly.join(' ') } : {}),
+        ...(options.binds ? { BINDS: options.binds.map(([s, t]) => `${s}=${t}`).join(' ') } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

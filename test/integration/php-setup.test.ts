@@ -52,7 +52,7 @@ describe('PHP container setup at start', () => {
     assert.match(
       setup,
       new RegExp(
-        `setup: laravel \\(detected\\) in ${app}: created storage/app/public, .*bootstrap/cache; \\d+ entries owned by root:root`,
+        `setup: laravel \\(detected\\) in ${app}: created storage/app/public, .*bootstrap/cache; \\d+ entries owned by root`,
       ),
     );
     assert.ok(statSync(join(app, 'storage/framework/views')).isDirectory());
@@ -97,5 +97,24 @@ describe('PHP container setup at start', () => {
     assert.equal(skipped.length, 1, m.tail());
     assert.match(skipped[0] ?? '', new RegExp(`read-only filesystem at ${app}, skipped`));
     assert.throws(() => statSync(join(app, 'storage/framework')), { code: 'ENOENT' });
+  });
+
+  it('a read-only root with a writable volume on storage/: storage is prepared, the rest left', {
+    skip: canUnshare ? false : 'needs root and unshare',
+  }, async () => {
+    const app = laravelApp();
+    const volume = mkdtempSync(join(tmpdir(), 'phpeek-volume-'));
+    const m = new ManagerUnderTest(config(app, 'medium'), {
+      pid1: true,
+      readOnly: [app],
+      binds: [[volume, join(app, 'storage')]],
+    });
+    managers.push(m);
+    const line = await m.waitForLine(/setup: /);
+    assert.match(
+      line,
+      /created storage\/app\/public, storage\/framework\/cache\/data, storage\/framework\/sessions, storage\/framework\/views, storage\/logs; \d+ entries owned by root; read-only, left as they are: bootstrap\/cache/,
+    );
+    assert.ok(statSync(join(volume, 'framework/views')).isDirectory());
   });
 });

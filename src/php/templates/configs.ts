@@ -38,7 +38,8 @@ ${dependsOn}    stop:
 `;
 
 const NGINX = `  nginx:
-    command: ["nginx", "-g", "daemon off;"]
+    # -e stderr: nginx opens its error log before reading its configuration.
+    command: ["nginx", "-e", "stderr", "-g", "daemon off;"]
     depends_on:
       php-fpm: { condition: process_healthy }
     stop:

@@ -17,6 +17,13 @@ describe('parseDesired: normalized output', () => {
     const { global, processes } = valid('processes:\n  app:\n    command: [php-fpm, -F]\n');
     assert.deepEqual(global, {
       hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+      php: {
+        workdir: '/var/www/html',
+        setup: true,
+        framework: 'auto',
+        autotune: false,
+        user: 'www-data',
+      },
       shutdownTimeoutMs: 30_000,
       logFormat: 'text',
       logLevel: 'info',
@@ -56,10 +63,24 @@ global:
   max_log_line: 1024
   api: { listen: "[::1]:9999", socket: false, token: "0123456789abcdef" }
   metrics: { listen: false, path: /prom }
+  workdir: /srv/app
+  setup: false
+  framework: symfony
+  php_fpm: { autotune: heavy, user: app, group: 1000, worker_memory: 80Mi, reserved_memory: 1G }
 processes: {}
 `);
     assert.deepEqual(global, {
       hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+      php: {
+        workdir: '/srv/app',
+        setup: false,
+        framework: 'symfony',
+        autotune: 'heavy',
+        user: 'app',
+        group: '1000',
+        workerMemoryBytes: 80 * 2 ** 20,
+        reservedMemoryBytes: 1e9,
+      },
       shutdownTimeoutMs: 90_000,
       logFormat: 'json',
       logLevel: 'debug',

@@ -90,6 +90,16 @@ describe('prepareWorkdir', () => {
     assert.deepEqual(report.warnings, []);
   });
 
+  it("without a group, the user's primary group", {
+    skip: isRoot ? false : 'needs root to give files away',
+  }, async () => {
+    const dir = app(['wp-config.php']);
+    const { group: _, ...noGroup } = spec(dir);
+    const report = await prepareWorkdir(noGroup, { uid: 0, etc });
+    const st = statSync(join(dir, 'wp-content/uploads'));
+    assert.deepEqual([st.uid, st.gid, report.owner], [4242, 4343, 'app']);
+  });
+
   it('a second run finds everything in place', async () => {
     const dir = app(['bin/console', 'var/']);
     await prepareWorkdir(spec(dir), { uid: process.getuid?.() ?? 0, etc });
