@@ -66,6 +66,7 @@ export class ManagerUnderTest {
       ? [
           'sh',
           '-ec',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's ${...}
           'for d in $RO_DIRS; do mount --bind "$d" "$d"; mount -o remount,bind,ro "$d"; done; for b in $BINDS; do mount --bind "${b%%=*}" "${b#*=}"; done; exec "$@"',
           'sh',
         ]
