@@ -60,24 +60,37 @@ export interface Launched {
   readonly exited: Promise<number>;
 }
 
+export interface LaunchOptions {
+  /** Working directory; the repository root when omitted. */
+  readonly cwd?: string;
+  /** The whole environment; ours when omitted. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
- * Starts `node ...args` in its own process group with stdout/stderr appended to `logFile`
+ * Starts `file ...args` in its own process group with stdout/stderr appended to `logFile`
  * (a pipe nobody reads would block it).
  */
-export function launchNode(args: readonly string[], logFile: string): Launched {
+export function launchCommand(
+  file: string,
+  args: readonly string[],
+  logFile: string,
+  options: LaunchOptions = {},
+): Launched {
   const fd = openSync(logFile, 'a');
   const startedAt = performance.now();
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, args, {
-      cwd: ROOT,
+    child = spawn(file, args, {
+      cwd: options.cwd ?? ROOT,
       detached: true,
       stdio: ['ignore', fd, fd],
+      ...(options.env ? { env: options.env } : {}),
     });
   } finally {
     closeSync(fd);
   }
-  if (child.pid === undefined) throw new Error(`could not start node ${args.join(' ')}`);
+  if (child.pid === undefined) throw new Error(`could not start ${file} ${args.join(' ')}`);
   launched.add(child);
   const exited = new Promise<number>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -86,6 +99,15 @@ export function launchNode(args: readonly string[], logFile: string): Launched {
     });
   });
   return { child, pid: child.pid, startedAt, exited };
+}
+
+/** Starts `node ...args` (see `launchCommand`). */
+export function launchNode(
+  args: readonly string[],
+  logFile: string,
+  options: LaunchOptions = {},
+): Launched {
+  return launchCommand(process.execPath, args, logFile, options);
 }
 
 export function launchManager(configFile: string, logFile: string, nodeFlags: string[] = []) {
@@ -125,6 +147,19 @@ export function trackChild(pid: number): void {
   if (stat) seenChildren.set(pid, stat.starttime);
 }
 
+/**
+ * Remembers every descendant of `pid` down to `depth` generations, for managers whose
+ * children are not the workloads themselves (s6-svscan → s6-supervise → service): once the
+ * middle generation is killed, the services are re-parented and no longer findable.
+ */
+export function trackDescendants(pid: number, depth = 3): void {
+  if (depth === 0) return;
+  for (const child of readChildren(pid) ?? []) {
+    trackChild(child);
+    trackDescendants(child, depth - 1);
+  }
+}
+
 function killQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
@@ -144,7 +179,7 @@ export function cleanUp(): number {
   for (const child of launched) {
     if (child.pid === undefined) continue;
     parents.add(child.pid);
-    for (const pid of readChildren(child.pid) ?? []) trackChild(pid);
+    trackDescendants(child.pid);
   }
   for (const pid of findByCmdline(SLEEP_ARGV)) {
     const stat = readStat(pid);
@@ -172,7 +207,7 @@ export function cleanUp(): number {
 /** Stops a launched process that a scenario is done with, and waits until it is reaped. */
 export async function stopLaunched(run: Launched): Promise<void> {
   // Remember its children first: once it is gone they are re-parented and no longer findable.
-  for (const pid of readChildren(run.pid) ?? []) trackChild(pid);
+  trackDescendants(run.pid);
   if (!hasExited(run.pid)) killQuietly(run.pid, 'SIGTERM');
   const timer = setTimeout(() => killQuietly(-run.pid, 'SIGKILL'), 5_000);
   await run.exited;

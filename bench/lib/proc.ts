@@ -70,6 +70,14 @@ export interface Memory {
    * only Node process.
    */
   readonly alonePssKiB: number;
+  /** The executable (/proc/<pid>/exe) and how much of its mappings is resident / our share. */
+  readonly exe: string;
+  readonly exeRssKiB: number;
+  readonly exePssKiB: number;
+  /** Of exeRssKiB: pages mapped by this process only (its written data, relocations). */
+  readonly exePrivateKiB: number;
+  /** RssAnon from /proc/<pid>/status: anonymous memory, which only swap could reclaim. */
+  readonly anonKiB: number;
 }
 
 /** PSS and RSS from /proc/<pid>/smaps_rollup (kernel >= 4.14) and /proc/<pid>/smaps. */
@@ -89,11 +97,15 @@ export function readMemory(pid: number): Memory | undefined {
   // The executable's mappings: how much of them is resident, and our proportional share.
   let exeRss = 0;
   let exePss = 0;
+  let exePrivate = 0;
   let inExe = false;
   for (const line of smaps.split('\n')) {
     if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inExe = line.endsWith(` ${exe}`);
     else if (inExe && line.startsWith('Rss:')) exeRss += field(line, 'Rss');
     else if (inExe && line.startsWith('Pss:')) exePss += field(line, 'Pss');
+    else if (inExe && line.startsWith('Private_')) {
+      exePrivate += Number(/(\d+) kB/.exec(line)?.[1] ?? 0);
+    }
   }
   const pssKiB = field(rollup, 'Pss');
   return {
@@ -101,6 +113,11 @@ export function readMemory(pid: number): Memory | undefined {
     rssKiB: field(rollup, 'Rss'),
     peakRssKiB: field(status, 'VmHWM'),
     alonePssKiB: pssKiB + exeRss - exePss,
+    exe,
+    exeRssKiB: exeRss,
+    exePssKiB: exePss,
+    exePrivateKiB: exePrivate,
+    anonKiB: field(status, 'RssAnon'),
   };
 }
 
