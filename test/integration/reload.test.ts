@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ManagerUnderTest, type SaveStyle } from '../helpers/manager.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const config = (replicas: number, extra = '') => `
 version: 1
@@ -62,10 +63,19 @@ processes:
     command: ["sleep", "998"]
 `;
     m.writeConfig(changed);
-    const now = await m.waitForInstances([...ids('worker', 2), 'added-0']);
-    assert.notEqual(now.get('worker-0'), first.get('worker-0'), 'worker-0 was not replaced');
-    assert.notEqual(now.get('worker-1'), first.get('worker-1'), 'worker-1 was not replaced');
+    // Replaced one at a time (rollout.max_unavailable 1): wait for both, not just the first.
+    const replaced = (now: Map<string, number>) =>
+      ids('worker', 2).every((id) => now.has(id) && now.get(id) !== first.get(id)) &&
+      now.has('added-0');
+    await waitFor('both workers replaced and added-0 running', () => replaced(m.instances()));
     await m.waitForLine(/steady.*removed|stop steady-0.*removed from the configuration/);
+    // The unchanged process kept nothing of the old workers: exactly two run.
+    const now = m.instances();
+    assert.deepEqual(
+      [...now.keys()].filter((id) => id.startsWith('worker')).sort(),
+      ids('worker', 2),
+      m.tail(),
+    );
   });
 
   it('rejects an invalid edit with a located error and stops nothing', async () => {
