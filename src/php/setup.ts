@@ -4,8 +4,8 @@
  * what it did, for one log line; it never stops the manager: a directory it cannot prepare is a
  * warning, and a read-only filesystem skips the step.
  */
-import { constants } from 'node:fs';
-import { access, chmod, lchown, mkdir, readdir, stat } from 'node:fs/promises';
+import { constants, lchownSync, lstatSync, readdirSync } from 'node:fs';
+import { access, chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Framework, PhpSpec } from '../desired/types.ts';
 import { resolveCredentials } from '../executors/users.ts';
@@ -91,7 +91,7 @@ export async function prepareWorkdir(spec: PhpSpec, env: SetupEnvironment): Prom
   for (const relative of layout.owned) {
     const tree = join(spec.workdir, relative);
     if ((await writeError(tree)) === 'EROFS') continue;
-    owned += await chownTree(tree, uid, gid, warnings);
+    owned += chownTree(tree, uid, gid, warnings);
   }
   return { ...base, created, readOnly, owned, owner, warnings };
 }
@@ -115,17 +115,25 @@ export function describeSetup(report: SetupReport, workdir: string, ms: number):
   return `setup: ${what}: ${done.join('; ')} ${took}`;
 }
 
-async function chownTree(path: string, uid: number, gid: number, warnings: string[]) {
+/**
+ * Synchronous on purpose: it runs before the first process, with nothing else to do, and a
+ * storage/ of thousands of cached views takes a few milliseconds this way against tens with
+ * one awaited promise per entry.
+ */
+function chownTree(path: string, uid: number, gid: number, warnings: string[]): number {
   let count = 0;
   try {
-    await lchown(path, uid, gid);
+    lchownSync(path, uid, gid);
     count++;
-    if (!(await isDirectory(path))) return count;
-    for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (!lstatSync(path).isDirectory()) return count;
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
       const child = join(path, entry.name);
-      count += entry.isDirectory()
-        ? await chownTree(child, uid, gid, warnings)
-        : await lchown(child, uid, gid).then(() => 1);
+      if (entry.isDirectory()) {
+        count += chownTree(child, uid, gid, warnings);
+      } else {
+        lchownSync(child, uid, gid);
+        count++;
+      }
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
