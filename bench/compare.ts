@@ -20,7 +20,7 @@ import { type MetricId, Results } from './lib/compare-metrics.ts';
 import { comparisonNotes } from './lib/compare-notes.ts';
 import { writeComparison } from './lib/compare-report.ts';
 import { type CpuReading, cpuBetween, readGroupCpu, readGroupMemory } from './lib/group-usage.ts';
-import { cleanUp, type Launched, launchNode, ROOT } from './lib/manager.ts';
+import { killLeftoversOnExit, type Launched, launchNode, ROOT } from './lib/manager.ts';
 import { setUpPeers } from './lib/peers.ts';
 import { pollUntil, sleep, sleepSync } from './lib/poll.ts';
 import { clockTicksPerSecond, hasExited } from './lib/proc.ts';
@@ -375,15 +375,7 @@ async function startProbeTarget(): Promise<{ port: number; run: Launched }> {
   throw new Error('the TCP listener for the probes did not start');
 }
 
-process.on('exit', () => {
-  cleanUp();
-});
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(130);
-  });
-}
+killLeftoversOnExit();
 
 function gitCommit(): string | undefined {
   try {

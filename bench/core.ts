@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import {
   cleanUp,
   configYaml,
+  killLeftoversOnExit,
   type Launched,
   launchManager,
   launchNode,
@@ -397,15 +398,7 @@ async function attempt(id: string, target: Row, body: () => Promise<void>): Prom
   }
 }
 
-process.on('exit', () => {
-  cleanUp();
-});
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(130);
-  });
-}
+killLeftoversOnExit();
 
 async function main(): Promise<void> {
   const began = performance.now();

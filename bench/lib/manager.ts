@@ -214,3 +214,16 @@ export async function stopLaunched(run: Launched): Promise<void> {
   clearTimeout(timer);
   cleanUp();
 }
+
+/** Whatever way the benchmark ends (done, Ctrl-C, killed), nothing it started stays behind. */
+export function killLeftoversOnExit(): void {
+  process.on('exit', () => {
+    cleanUp();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      cleanUp();
+      process.exit(130);
+    });
+  }
+}
