@@ -25,6 +25,12 @@ import type {
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 60_000, resetAfterMs: 60_000 };
 
+/**
+ * Memory PHP-FPM auto-tuning keeps for everything but its workers (nginx, the manager,
+ * opcache's shared memory) unless `global.php_fpm.reserved_memory` says otherwise.
+ */
+export const DEFAULT_RESERVED_MEMORY_BYTES = 128 * 2 ** 20;
+
 export const DEFAULT_PHP: PhpSpec = {
   workdir: '/var/www/html',
   setup: true,

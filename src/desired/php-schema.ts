@@ -3,7 +3,7 @@
  * processes start (src/php/setup.ts), and PHP-FPM auto-tuning (src/php/fpm-tuning.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { DEFAULT_PHP } from './normalize.ts';
+import { DEFAULT_PHP, DEFAULT_RESERVED_MEMORY_BYTES } from './normalize.ts';
 import { IdentitySchema, strict } from './schema-common.ts';
 import { codeText, documented, valueDefault } from './schema-doc.ts';
 import { SIZE_PATTERN } from './size.ts';
@@ -86,7 +86,7 @@ export const PhpGlobalSettings = {
         reserved_memory: Type.Optional(
           documented(SizeSchema, {
             doc: 'Memory kept for everything but the workers: nginx, the manager, opcache.',
-            defaultText: codeText('128Mi'),
+            defaultText: valueDefault(() => `${DEFAULT_RESERVED_MEMORY_BYTES / 2 ** 20}Mi`),
           }),
         ),
       },

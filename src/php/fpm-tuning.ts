@@ -8,6 +8,7 @@
  * workers per CPU keep it busy), and at least 1.
  */
 
+import { DEFAULT_RESERVED_MEMORY_BYTES } from '../desired/normalize.ts';
 import { formatSize } from '../desired/size.ts';
 import type { FpmProfile } from '../desired/types.ts';
 import type { ContainerLimits } from './container-limits.ts';
@@ -89,9 +90,6 @@ export const FPM_PROFILE_SETTINGS: Readonly<Record<FpmProfile, FpmProfileSetting
   },
 };
 
-/** nginx, the manager and opcache's shared memory, unless the file says otherwise. */
-export const DEFAULT_RESERVED_MEMORY = 128 * MiB;
-
 export interface FpmTuningInput {
   readonly profile: FpmProfile;
   readonly limits: ContainerLimits;
@@ -118,7 +116,7 @@ export function fpmTuning(input: FpmTuningInput): FpmTuning {
   const settings = FPM_PROFILE_SETTINGS[input.profile];
   const { memory, cpus } = input.limits;
   const workerMemory = input.workerMemoryBytes ?? settings.workerMemoryBytes;
-  const reserved = input.reservedMemoryBytes ?? DEFAULT_RESERVED_MEMORY;
+  const reserved = input.reservedMemoryBytes ?? DEFAULT_RESERVED_MEMORY_BYTES;
   const available = Math.max(0, memory.value - reserved);
   const byMemory = Math.floor(available / workerMemory);
   const byCpu = Math.max(1, Math.floor(cpus.value * settings.workersPerCpu));
