@@ -219,7 +219,8 @@ export async function run(options: RunOptions): Promise<void> {
     `phpeek-pm ${where}: ${options.file}, ${Object.keys(loaded.processes).length} processes`,
   );
   for (const msg of early.log) logger.info(msg);
-  for (const line of describePhpEnvironment(loaded.php)) logger.info(line);
+  const phpFpmReport = describePhpEnvironment(loaded.php);
+  for (const line of phpFpmReport) logger.info(line);
   if (loaded.php.tuning?.warning) logger.warn(`php-fpm auto-tuning: ${loaded.php.tuning.warning}`);
   const setupStarted = performance.now();
   const setup = await prepareWorkdir(loaded.global.php, { uid: process.getuid?.() ?? 0 });
@@ -245,7 +246,7 @@ export async function run(options: RunOptions): Promise<void> {
     env,
     now: systemClock.now,
     version: options.version,
-    phpFpm: describePhpEnvironment(loaded.php),
+    phpFpm: phpFpmReport,
   });
   // Not needed for the first spawns: the servers and the watcher come after them.
   setImmediate(async () => {
